@@ -4,8 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+
+#include "core/status.h"
+#include "store/store.h"
 
 namespace buildhub::search {
 
@@ -28,5 +32,33 @@ class Searcher {
   virtual int64_t DocumentCount() const = 0;
   virtual int64_t LastIndexedId() const = 0;
 };
+
+// Caps that keep one request from hurting the others. Every cap gives a 400
+// with a clear message when exceeded.
+struct EngineOptions {
+  int64_t max_search_size = 1000;        // top-level size above this: "Search size too large (N)"
+  int64_t max_result_window = 10000;     // from + size above this: ES's message
+  size_t max_body_bytes = 1 << 20;       // request body
+  size_t max_depth = 64;                 // nesting of queries/aggregations
+  size_t max_clauses = 1024;             // bool clauses in one request (ES: 1024)
+  size_t max_buckets = 10000;            // aggregation buckets in one response
+  int64_t time_budget_ms = 5000;         // per request
+  int64_t now_ms = 0;                    // fixed "now" for tests; 0 = the clock
+};
+
+// The engine: an in-process index built from the store, kept current.
+class SearchEngine : public Searcher {
+ public:
+  // Reads builds with ids above the last one indexed from the store and adds
+  // them (the change feed). Safe to call while searches run.
+  virtual Status CatchUp() = 0;
+  // Seconds the initial load took, and documents loaded.
+  virtual double LoadSeconds() const = 0;
+};
+
+// Builds the index from every build in `store` (which must outlive the
+// engine) and returns the engine. Errors name what failed.
+Result<std::unique_ptr<SearchEngine>> OpenSearchEngine(store::BuildStore* store,
+                                                       const EngineOptions& options = {});
 
 }  // namespace buildhub::search
