@@ -23,6 +23,7 @@ enum class StatusCode {
   kPermissionDenied,  // unreadable file, read-only database
   kResourceExhausted, // a configured cap was hit (size, depth, buckets)
   kDeadlineExceeded,  // a time cap was hit
+  kCancelled,         // stopped on request (SIGINT/SIGTERM)
   kInternal,          // a bug: should never reach a user
 };
 
@@ -57,6 +58,7 @@ inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std
 inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 inline Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 inline Status DeadlineExceeded(std::string m) { return {StatusCode::kDeadlineExceeded, std::move(m)}; }
+inline Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
 // Holds either a value or a non-OK Status.
