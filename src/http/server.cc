@@ -77,6 +77,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Start();
   // Posted to the strand when the server begins shutting down.
   void OnServerStopping();
+  // After the workers are gone: close the socket from the stopping thread.
+  void ForceClose() { CloseNow(); }
   beast::tcp_stream::executor_type executor() { return stream_.get_executor(); }
 
  private:
@@ -297,7 +299,6 @@ void Session::HandleReadError(beast::error_code ec) {
 void Session::Process() {
   auto& message = parser_->get();
   const bool head = message.method() == bhttp::verb::head;
-  const bool keep_alive = message.keep_alive() && !server_->stopping();
   const unsigned version = message.version();
 
   Request request;
@@ -336,6 +337,9 @@ void Session::Process() {
     response.content_type = "application/json";
     response.body = JsonError("Internal server error");
   }
+  // Decided after the handler: a shutdown that began meanwhile ends the
+  // connection after this response.
+  const bool keep_alive = message.keep_alive() && !server_->stopping();
   SendResponse(std::move(response), version, head, keep_alive);
 }
 
@@ -586,6 +590,22 @@ void ServerImpl::Wait() {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+  // Connections still open after the grace period: close them now rather
+  // than when the server object is destroyed. No worker runs any more, so
+  // this thread may touch the sessions; running the handlers their aborted
+  // operations queued releases them.
+  std::vector<std::shared_ptr<Session>> left;
+  {
+    std::lock_guard sessions_lock(sessions_mu_);
+    for (auto& [ptr, weak] : sessions_) {
+      if (auto s = weak.lock()) left.push_back(std::move(s));
+    }
+  }
+  for (auto& s : left) s->ForceClose();
+  left.clear();
+  ioc_.restart();
+  for (int i = 0; i < 1000 && ioc_.poll() > 0; ++i) {
+  }
   finished_.store(true, std::memory_order_release);
 }
 
