@@ -67,6 +67,11 @@ class BuildStore {
   // Which backend this is: "sqlite" or "postgresql".
   virtual std::string_view backend() const = 0;
 
+  // True when the store was opened read-only (asked for, or because the
+  // database is not writable by this process); writes then return
+  // kPermissionDenied.
+  virtual bool read_only() const { return false; }
+
   // Inserts every build whose build_hash is not yet stored, in one
   // transaction, in order. (*outcomes)[i] tells what happened to builds[i]
   // (a hash repeated inside the batch is inserted once). Safe when several
@@ -88,7 +93,8 @@ class BuildStore {
   virtual Status ScanBuilds(int64_t after_id, size_t limit,
                             const std::function<bool(const StoredBuild&)>& fn) = 0;
 
-  // Newest first.
+  // Newest first (most recently seen, then highest id); `limit` 0 = all.
+  // Replaces the contents of *out.
   virtual Status ListRejected(int64_t offset, size_t limit,
                               std::vector<RejectedBuild>* out) = 0;
   virtual Result<int64_t> CountRejected() = 0;
@@ -97,7 +103,8 @@ class BuildStore {
   // a key has several rows the newest id wins.
   virtual Status ForEachObjectKey(
       const std::function<void(std::string_view key, std::string_view etag)>& fn) = 0;
-  // Sets s3_object_etag on the row with this key and hash.
+  // Sets s3_object_etag on the row with this key and hash. No such row is not
+  // an error (as in the original's backfill).
   virtual Status UpdateEtag(std::string_view key, std::string_view build_hash,
                             std::string_view etag) = 0;
 
