@@ -30,6 +30,7 @@ enum ExitCode : int {
 // Flags every subcommand shares, each with an environment variable.
 struct GlobalOptions {
   std::string database_url = "sqlite:buildhub.db";
+  int db_busy_timeout_ms = 30000;
   std::string schema_path;  // empty: the bundled schema
   std::string log_level = "info";
   std::string log_format = "auto";

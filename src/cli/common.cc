@@ -15,6 +15,11 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions* options) {
                  "The store: sqlite:PATH or postgresql://user:pass@host:port/db")
       ->envname("DATABASE_URL")
       ->capture_default_str();
+  app.add_option("--db-busy-timeout-ms", options->db_busy_timeout_ms,
+                 "How long a write waits for another process's lock on the database")
+      ->envname("BUILDHUB_DB_BUSY_TIMEOUT_MS")
+      ->check(CLI::Range(0, 3600000))
+      ->capture_default_str();
   app.add_option("--schema", options->schema_path,
                  "JSON Schema file (YAML or JSON) for buildhub.json; default: the bundled schema.yaml")
       ->envname("BUILDHUB_SCHEMA");
@@ -57,7 +62,9 @@ std::string ApplyGlobalOptions(const GlobalOptions& options) {
 }
 
 std::unique_ptr<store::BuildStore> OpenStoreOrLog(const GlobalOptions& options,
-                                                  const store::OpenOptions& open) {
+                                                  const store::OpenOptions& open_options) {
+  store::OpenOptions open = open_options;
+  open.busy_timeout_ms = options.db_busy_timeout_ms;
   Result<std::unique_ptr<store::BuildStore>> opened = store::OpenStore(options.database_url, open);
   if (!opened.ok()) {
     log::Error("store", "cannot open {}: {}", store::RedactDatabaseUrl(options.database_url),

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
                "buildhub"};
   app.set_version_flag("--version", std::string(buildhub::kVersion));
   app.require_subcommand(1);
+  app.fallthrough();  // global flags may also follow the subcommand
   GlobalOptions global;
   AddGlobalOptions(app, &global);
 
