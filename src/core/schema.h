@@ -10,8 +10,15 @@
 // (RE2, unanchored), minimum/maximum/exclusiveMinimum/exclusiveMaximum,
 // multipleOf, minProperties/maxProperties, allOf/anyOf/oneOf/not,
 // $ref to "#/definitions/..." within the file, and format (date-time, date,
-// email, uri) reported as warnings, never as errors. Unknown keywords
-// (title, description, ...) are ignored, as draft 7 says.
+// email, uri) reported as warnings, never as errors. Also the rest of draft
+// 7's validation keywords (propertyNames, dependencies, contains,
+// if/then/else) and boolean schemas. Unknown keywords (title, description,
+// ...) are ignored, as draft 7 says.
+//
+// Errors are reported in document order and capped at 100 per document; past
+// the cap one last entry "... and N more errors" (path "") gives the count.
+// An integer-typed value that does not fit in 64 bits is an error (Buildhub's
+// rule: Elasticsearch's long cannot hold it).
 #pragma once
 
 #include <memory>

@@ -37,8 +37,10 @@ std::string SubIndex(const std::string& path, size_t index) {
   return out;
 }
 
+// The order Lookup in schema_validate.cc searches by.
 bool KeyLess(const PropEntry& a, const PropEntry& b) {
   if (a.key.size() != b.key.size()) return a.key.size() < b.key.size();
+  if (a.head != b.head) return a.head < b.head;
   return a.key < b.key;
 }
 
@@ -331,9 +333,10 @@ class Compiler {
                        n->pattern != nullptr || n->format != Format::kNone;
     n->number_checks = n->minimum.set || n->maximum.set || n->exclusive_minimum.set || n->exclusive_maximum.set ||
                        n->multiple_of.set;
+    n->generic_checks = n->has_enum || n->has_const || !n->all_of.empty() || !n->any_of.empty() ||
+                        !n->one_of.empty() || n->not_schema != nullptr || n->if_schema != nullptr;
     n->trivial = n->types == 0 && !n->object_checks && !n->array_checks && !n->string_checks && !n->number_checks &&
-                 !n->has_enum && !n->has_const && n->all_of.empty() && n->any_of.empty() && n->one_of.empty() &&
-                 n->not_schema == nullptr && n->if_schema == nullptr;
+                 !n->generic_checks;
     return Status::Ok();
   }
 
@@ -381,17 +384,18 @@ class Compiler {
         Result<const Node*> child = Get(sub, Sub(path, key), depth + 1);
         if (!child.ok()) return child.status();
         index[key] = n->props.size();
-        n->props.push_back({key, *child, -1});
+        n->props.push_back({key, 0, *child, -1});
       }
     }
     for (size_t i = 0; i < n->required.size(); ++i) {
       auto it = index.find(n->required[i]);
       if (it == index.end()) {
-        n->props.push_back({n->required[i], nullptr, static_cast<int>(i)});
+        n->props.push_back({n->required[i], 0, nullptr, static_cast<int>(i)});
       } else {
         n->props[it->second].required_index = static_cast<int>(i);
       }
     }
+    for (auto& p : n->props) p.head = KeyHead(p.key);
     std::sort(n->props.begin(), n->props.end(), KeyLess);
     return Status::Ok();
   }

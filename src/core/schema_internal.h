@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
@@ -44,8 +45,21 @@ enum class Extra : uint8_t { kAllow, kDeny, kSchema };
 
 struct Node;
 
+// The first 8 bytes of a key as an integer (zero-padded): with the length,
+// it settles most property lookups without a memcmp.
+inline uint64_t KeyHead(std::string_view key) {
+  uint64_t head = 0;
+  if (key.size() >= 8) {
+    std::memcpy(&head, key.data(), 8);  // a fixed size compiles to one load
+  } else {
+    for (size_t i = 0; i < key.size(); ++i) head |= uint64_t{static_cast<unsigned char>(key[i])} << (8 * i);
+  }
+  return head;
+}
+
 struct PropEntry {
   std::string key;
+  uint64_t head = 0;  // KeyHead(key)
   const Node* schema = nullptr;  // null when the key is only `required`
   int required_index = -1;       // index into Node::required, or -1
 };
@@ -82,7 +96,7 @@ struct Node {
   std::string type_names;  // "integer", "string or null"
 
   // Objects.
-  std::vector<PropEntry> props;  // sorted by (key length, key bytes)
+  std::vector<PropEntry> props;  // sorted by (key length, head, key bytes)
   std::vector<std::string> required;
   std::vector<PatternEntry> pattern_props;
   Extra additional = Extra::kAllow;
@@ -128,6 +142,9 @@ struct Node {
   const Node* if_schema = nullptr;  // with then/else; null when absent
   const Node* then_schema = nullptr;
   const Node* else_schema = nullptr;
+
+  // Any of enum, const, allOf, anyOf, oneOf, not, if: one test skips them all.
+  bool generic_checks = false;
 
   // True when a `format` can be reached from here; anyOf/oneOf re-run their
   // passing branch only then, to collect its warnings.

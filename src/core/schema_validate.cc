@@ -66,18 +66,23 @@ const char* KindOf(const json::Value& v) {
 }
 
 const PropEntry* Lookup(const std::vector<PropEntry>& props, std::string_view key) {
+  const uint64_t head = KeyHead(key);
   size_t lo = 0;
   size_t hi = props.size();
   while (lo < hi) {
     const size_t mid = (lo + hi) / 2;
-    const std::string& k = props[mid].key;
+    const PropEntry& p = props[mid];
     int c;
-    if (k.size() != key.size()) {
-      c = k.size() < key.size() ? -1 : 1;
+    if (p.key.size() != key.size()) {
+      c = p.key.size() < key.size() ? -1 : 1;
+    } else if (p.head != head) {
+      c = p.head < head ? -1 : 1;
+    } else if (key.size() <= 8) {
+      return &p;
     } else {
-      c = std::char_traits<char>::compare(k.data(), key.data(), key.size());
+      c = std::char_traits<char>::compare(p.key.data(), key.data(), key.size());
+      if (c == 0) return &p;
     }
-    if (c == 0) return &props[mid];
     if (c < 0) {
       lo = mid + 1;
     } else {
@@ -161,7 +166,11 @@ class Validator {
       default:
         break;
     }
-    if (stopped()) return;
+    if (n.generic_checks && !stopped()) CheckGeneric(n, v, path, depth);
+  }
+
+ private:
+  void CheckGeneric(const Node& n, const json::Value& v, const Seg* path, int depth) {
     if (n.has_enum) {
       bool found = false;
       for (const auto& candidate : n.enum_values) {
@@ -190,9 +199,17 @@ class Validator {
     }
   }
 
- private:
+  // A probe that only wants the first message stops there too.
+  static Validator FirstErrorOnly(std::vector<SchemaIssue>* errors) {
+    Validator v(errors, nullptr, 1);
+    v.stop_at_cap_ = true;
+    return v;
+  }
+
   bool collecting() const { return errors_ != nullptr; }
-  bool stopped() const { return !collecting() && error_count_ > 0; }
+  bool stopped() const {
+    return error_count_ > 0 && (!collecting() || (stop_at_cap_ && error_count_ >= max_errors_));
+  }
 
   // Counts an error; true when its message should be built and added.
   bool Fail() {
@@ -454,7 +471,7 @@ class Validator {
   // " (first error: ...)" for a failed branch, to say why it failed.
   std::string FirstError(const Node& n, const json::Value& v, const Seg* path, int depth) const {
     std::vector<SchemaIssue> errors;
-    Validator probe(&errors, nullptr, 1);
+    Validator probe = FirstErrorOnly(&errors);
     probe.Check(n, v, path, depth + 1);
     if (errors.empty()) return "";
     return " (" + errors[0].message + ")";
@@ -465,7 +482,7 @@ class Validator {
     std::string out;
     for (size_t i = 0; i < branches.size() && i < kMaxBranchDetails; ++i) {
       std::vector<SchemaIssue> errors;
-      Validator probe(&errors, nullptr, 1);
+      Validator probe = FirstErrorOnly(&errors);
       probe.Check(*branches[i], v, path, depth + 1);
       out += i == 0 ? " (" : "; ";
       out += fmt::format("#{}: {}", i, errors.empty() ? "no error" : errors[0].message);
@@ -514,6 +531,7 @@ class Validator {
   size_t max_errors_;
   size_t error_count_ = 0;
   size_t warning_count_ = 0;
+  bool stop_at_cap_ = false;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/schema_internal.h"
@@ -269,6 +270,10 @@ Result<json::Value> FromYaml(std::string_view text, std::string_view origin) {
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own guard against stack exhaustion; its message is "bad file".
+    return InvalidArgument(fmt::format("{}: invalid YAML at line {}, column {}: nested too deeply", origin,
+                                       e.mark.line + 1, e.mark.column + 1));
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) return InvalidArgument(fmt::format("{}: invalid YAML: {}", origin, e.msg));
     return InvalidArgument(fmt::format("{}: invalid YAML at line {}, column {}: {}", origin, e.mark.line + 1,
@@ -312,8 +317,12 @@ Result<json::Value> YamlToJson(std::string_view text, std::string_view origin) {
     // it reported, with both diagnoses.
     Result<json::Value> yaml = FromYaml(text, origin);
     if (yaml.ok()) return yaml;
+    std::string_view yaml_error = yaml.status().message();
+    if (yaml_error.starts_with(origin) && yaml_error.substr(origin.size()).starts_with(": ")) {
+      yaml_error.remove_prefix(origin.size() + 2);
+    }
     return InvalidArgument(fmt::format("{}: not valid JSON ({}), nor valid YAML ({})", origin,
-                                       parsed.status().message(), yaml.status().message()));
+                                       parsed.status().message(), yaml_error));
   }
   return FromYaml(text, origin);
 }
