@@ -6,6 +6,7 @@
 #include <ctime>
 #include <cstdio>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -798,6 +799,101 @@ TEST_F(EveryKeyword, FormatsWarnOnly) {
   EXPECT_EQ(Messages(report.warnings),
             (V{"email: 'nobody' is not a valid email", "day: '2019-02-29' is not a valid date",
                "link: 'not a uri' is not a valid uri"}));
+}
+
+// Random documents and mangled schema texts: never a crash, and reports
+// that hold together. (Accept/reject decisions were cross-checked against
+// Python's jsonschema Draft7Validator during development.)
+json::Value RandomValue(std::mt19937* rng, int depth) {
+  auto pick = [&](int n) { return static_cast<int>((*rng)() % static_cast<unsigned>(n)); };
+  static const char* kStrings[] = {"", "a", "ab", "abc", "abcd", "x", "é", "Ab", "x-a", "value", "children"};
+  static const char* kNumbers[] = {"0", "1", "-1", "3", "15", "1.0", "0.5", "9.5", "10", "-0.0", "1e400",
+                                   "123456789012345678901234", "-5"};
+  const int c = pick(10);
+  if (depth > 4 || c < 5) {
+    switch (pick(4)) {
+      case 0: return pick(2) ? json::Value::Null() : json::Value::Bool(pick(2) == 1);
+      case 1: return json::Value::NumberLiteral(kNumbers[pick(13)]);
+      default: return json::Value::String(kStrings[pick(11)]);
+    }
+  }
+  if (c < 7) {
+    json::Value a = json::Value::Array();
+    for (int i = pick(5); i > 0; --i) a.push_back(RandomValue(rng, depth + 1));
+    return a;
+  }
+  json::Value o = json::Value::Object();
+  for (int i = pick(4); i > 0; --i) o.set(kStrings[pick(11)], RandomValue(rng, depth + 1));
+  return o;
+}
+
+TEST_F(EveryKeyword, RandomDocumentsAndMangledSchemas) {
+  // The same schema as the only branch of an anyOf: the branch runs in
+  // check-only mode, which must accept and reject exactly as the full run.
+  Result<json::Value> file = schema_internal::YamlToJson(kEveryKeyword, "test.yaml");
+  ASSERT_TRUE(file.ok());
+  json::Value inner = *file->find("schema");
+  json::Value wrapper = json::Value::Object();
+  wrapper.set("definitions", *inner.find("definitions"));
+  inner.erase("definitions");
+  json::Value any_of = json::Value::Array();
+  any_of.push_back(inner);
+  wrapper.set("anyOf", any_of);
+  auto wrapped = LoadOrDie(json::Write(wrapper));
+  ASSERT_NE(wrapped, nullptr);
+
+  std::mt19937 rng(20240601);
+  static const char* kKeys[] = {"any", "one", "all", "nope", "count", "labels", "tuple", "tuple2", "set",
+                                "ratio", "low", "name", "kind", "tree", "nullable", "forbidden", "keys",
+                                "deps", "has", "cond", "email", "zz"};
+  size_t valid = 0;
+  for (int i = 0; i < 3000; ++i) {
+    json::Value doc = json::Value::Object();
+    for (int k = 1 + static_cast<int>(rng() % 3); k > 0; --k) doc.set(kKeys[rng() % 22], RandomValue(&rng, 0));
+    ValidationReport report = schema_->Validate(doc);
+    valid += report.ok();
+    ASSERT_LE(report.errors.size(), 101u);
+    Result<json::Value> errors = json::Parse(report.ErrorsJson());
+    ASSERT_TRUE(errors.ok()) << report.ErrorsJson();
+    ASSERT_EQ(errors->items().size(), report.errors.size());
+    for (const auto& e : report.errors) {
+      ASSERT_FALSE(e.message.empty());
+      if (!e.path.empty()) {
+        ASSERT_TRUE(e.message.starts_with(e.path + ": ")) << e.message;
+      }
+    }
+    std::vector<std::string> via_any_of = Errors(*wrapped, doc);
+    ASSERT_EQ(report.ok(), via_any_of.empty()) << json::Write(doc);
+    if (!report.ok()) {
+      ASSERT_EQ(via_any_of.size(), 1u);
+      ASSERT_TRUE(via_any_of[0].starts_with("does not match any of the anyOf schemas (#0: " + report.errors[0].message))
+          << via_any_of[0];
+    }
+  }
+  EXPECT_GT(valid, 100u);
+  EXPECT_LT(valid, 2900u);
+
+  const std::string text = kEveryKeyword;
+  size_t loaded = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string mangled = text;
+    for (int m = 1 + static_cast<int>(rng() % 4); m > 0; --m) {
+      const size_t at = rng() % mangled.size();
+      switch (rng() % 3) {
+        case 0: mangled.erase(at, 1 + rng() % 8); break;
+        case 1: mangled.insert(at, 1, "{}[]:,'\"-#&*!|> \n0a"[rng() % 19]); break;
+        default: mangled[at] = "{}[]:,'\"-#&*!|> \n0a"[rng() % 19]; break;
+      }
+    }
+    Result<std::shared_ptr<const Schema>> s = Schema::LoadText(mangled, "test.yaml");
+    if (s.ok()) {
+      ++loaded;
+      (void)(*s)->Validate(ParseOrDie(kEveryKeywordValid));
+    } else {
+      ASSERT_TRUE(s.status().message().starts_with("test.yaml: ")) << s.status().message();
+    }
+  }
+  EXPECT_GT(loaded, 0u);
 }
 
 TEST(SchemaFormats, Rfc3339AndFriends) {
