@@ -31,6 +31,21 @@ Response MethodNotAllowed(std::string_view method, std::string_view allow) {
   return response;
 }
 
-std::string Quoted(std::string_view client_text) { return PathForLog(client_text, 200); }
+std::string Quoted(std::string_view client_text) {
+  // Markup characters too: a message may end up in a browser.
+  std::string safe = PathForLog(client_text, 200);
+  std::string out;
+  out.reserve(safe.size());
+  for (char c : safe) {
+    switch (c) {
+      case '<': out += "%3C"; break;
+      case '>': out += "%3E"; break;
+      case '&': out += "%26"; break;
+      case '\'': out += "%27"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
 
 }  // namespace buildhub::http

@@ -17,7 +17,8 @@ Response JsonError(int status, std::string_view message);
 Response MethodNotAllowed(std::string_view method, std::string_view allow);
 
 // Text that came from a client, made safe to quote inside an error message:
-// printable ASCII kept, everything else percent-encoded, cut at 200 bytes.
+// printable ASCII kept except quotes and markup characters (< > & ' "),
+// everything else percent-encoded, cut at 200 bytes.
 std::string Quoted(std::string_view client_text);
 
 }  // namespace buildhub::http
