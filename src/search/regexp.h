@@ -24,9 +24,27 @@ class Automaton;
 
 class TermMatcher {
  public:
+  // Lucene RegExp syntax flags (ES `flags`, ORed); kAllFlags is ES's default.
+  enum Flags : int {
+    kNoFlags = 0,
+    kIntersection = 0x1,    // &
+    kComplement = 0x2,      // ~
+    kEmpty = 0x4,           // #
+    kAnyString = 0x8,       // @
+    kNamedAutomaton = 0x10, // <name> (always "not found": ES registers none)
+    kInterval = 0x20,       // <n-m>
+    kAllFlags = 0xffff,
+  };
+  // ES's flags string: "ALL", "NONE" or names joined by '|', case-insensitive;
+  // empty means ALL. Unknown names: "Unknown regexp flag [x]".
+  static Result<int> ParseFlags(std::string_view flags);
+
   // Lucene regexp syntax (see above). Errors read like ES's, e.g.
-  // "expected ')' at position 3".
-  static Result<TermMatcher> Regexp(std::string_view pattern, size_t max_states = 10000);
+  // "expected ')' at position 3" (positions in UTF-16 units, as Java counts).
+  // Compiled automata are cached (LRU, by kind, flags, cap and pattern), so
+  // asking again for the same pattern is cheap.
+  static Result<TermMatcher> Regexp(std::string_view pattern, size_t max_states = 10000,
+                                    int flags = kAllFlags);
   // Wildcard: `*` any sequence, `?` any one character, `\` escapes.
   static Result<TermMatcher> Wildcard(std::string_view pattern, size_t max_states = 10000);
   // Exact prefix.
@@ -40,6 +58,12 @@ class TermMatcher {
 
   // Whole-term match of UTF-8 `term`.
   bool Matches(std::string_view term) const;
+
+  // UTF-8 text every matching term starts with ("" when there is none): lets
+  // a sorted term dictionary skip straight to the candidates.
+  std::string_view LiteralPrefix() const;
+  // True when no term can match (e.g. "#", "a&b"), so callers can skip work.
+  bool MatchesNothing() const;
 
  private:
   TermMatcher();
