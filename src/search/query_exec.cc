@@ -1,0 +1,636 @@
+#include "search/query_exec.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/utf8.h"
+#include "search/bitmap_util.h"
+#include "search/query_parser.h"
+#include "search/search_error.h"
+
+namespace buildhub::search {
+
+Status TimeBudgetError(const Deadline& deadline) {
+  return AppError("search took longer than " + std::to_string(deadline.budget_ms()) +
+                  " ms (the time budget of one request); narrow the query or the aggregations");
+}
+
+namespace {
+
+// Collects the union of many posting lists: bitmaps are OR-ed in directly,
+// arrays gathered and added in one sorted batch.
+class UnionBuilder {
+ public:
+  void Add(const Postings& p, uint32_t ord) {
+    if (const Roaring* b = p.Bitmap(ord)) {
+      bitmaps_.push_back(b);
+    } else {
+      auto a = p.Array(ord);
+      docs_.insert(docs_.end(), a.begin(), a.end());
+    }
+  }
+  void AddDocs(const std::vector<uint32_t>& docs) { docs_.insert(docs_.end(), docs.begin(), docs.end()); }
+  void Into(Roaring* out) {
+    if (!bitmaps_.empty()) {
+      if (bitmaps_.size() == 1 && out->isEmpty()) {
+        *out = *bitmaps_[0];
+      } else {
+        std::vector<const Roaring*> all = bitmaps_;
+        Roaring current;
+        current.swap(*out);
+        all.push_back(&current);
+        *out = Roaring::fastunion(all.size(), all.data());
+      }
+    }
+    if (!docs_.empty()) {
+      std::sort(docs_.begin(), docs_.end());
+      out->addMany(docs_.size(), docs_.data());
+    }
+    bitmaps_.clear();
+    docs_.clear();
+  }
+
+ private:
+  std::vector<const Roaring*> bitmaps_;
+  std::vector<uint32_t> docs_;
+};
+
+// A term dictionary with its postings: keyword values or text tokens.
+struct DictView {
+  const TermDict* dict = nullptr;
+  const Postings* postings = nullptr;
+  const KeywordColumn* column = nullptr;  // keyword values only
+};
+
+DictView ViewOf(const Segment& seg, const Query& q) {
+  DictView v;
+  if (q.on_tokens) {
+    if (const TextColumn* t = seg.text(q.field)) {
+      v.dict = &t->tokens;
+      v.postings = &t->token_postings;
+    }
+  } else if (const KeywordColumn* k = seg.keyword(q.field)) {
+    v.dict = &k->dict;
+    v.postings = &k->postings;
+    v.column = k;
+  }
+  return v;
+}
+
+// Docs of `col` whose ordinal lies in [lo, hi): a scan of the ordinal column,
+// cheaper than merging many posting lists when the range is wide.
+void ScanOrdinalRange(const Segment& seg, const KeywordColumn& col, uint32_t lo, uint32_t hi, Roaring* out) {
+  std::vector<uint32_t> docs;
+  uint32_t base = seg.base();
+  const uint32_t* ords = col.ords.data();
+  uint32_t n = static_cast<uint32_t>(col.ords.size());
+  uint32_t width = hi - lo;
+  for (uint32_t d = 0; d < n; ++d) {
+    if (ords[d] - lo < width) docs.push_back(base + d);  // kNoOrd wraps above width
+  }
+  for (const auto& [d, o] : col.extra) {
+    if (o >= lo && o < hi) docs.push_back(base + d);
+  }
+  if (!col.extra.empty()) {
+    std::sort(docs.begin(), docs.end());
+    docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+  }
+  out->addMany(docs.size(), docs.data());
+}
+
+// Adds the docs of ordinals [lo, hi) to `out`, by postings or by column scan.
+Status AddOrdinalRange(const Segment& seg, const DictView& v, uint32_t lo, uint32_t hi, Roaring* out,
+                       const Deadline& deadline) {
+  if (hi <= lo) return Status::Ok();
+  uint64_t postings = v.postings->DocFreqRange(lo, hi);
+  if (v.column != nullptr && hi - lo > 64 && postings > seg.size() / 16) {
+    ScanOrdinalRange(seg, *v.column, lo, hi, out);
+    return Status::Ok();
+  }
+  UnionBuilder u;
+  for (uint32_t o = lo; o < hi; ++o) {
+    if ((o - lo) % 4096 == 4095 && deadline.Expired()) return TimeBudgetError(deadline);
+    u.Add(*v.postings, o);
+  }
+  u.Into(out);
+  return Status::Ok();
+}
+
+// Sets bits in a doc bitset then converts it (ascending) to a bitmap.
+void BitsetToBitmap(const std::vector<uint64_t>& bits, uint32_t base, Roaring* out) {
+  std::vector<uint32_t> docs;
+  for (size_t w = 0; w < bits.size(); ++w) {
+    uint64_t x = bits[w];
+    while (x) {
+      int b = __builtin_ctzll(x);
+      docs.push_back(base + static_cast<uint32_t>(w * 64 + b));
+      x &= x - 1;
+    }
+  }
+  out->addMany(docs.size(), docs.data());
+}
+
+int64_t AsInt(const NumericColumn& c, uint32_t d) { return c.values[d]; }
+double AsDouble(const NumericColumn& c, uint32_t d) {
+  double x;
+  std::memcpy(&x, &c.values[d], sizeof x);
+  return x;
+}
+double BitsToDouble(int64_t bits) {
+  double x;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+// Levenshtein (optionally with adjacent transpositions) between code point
+// strings, giving up once the distance must exceed `max`.
+bool WithinEdits(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b, int max, bool transpositions) {
+  int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  if (std::abs(n - m) > max) return false;
+  std::vector<int> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int i = 1; i <= n; ++i) {
+    cur[0] = i;
+    int row_min = cur[0];
+    for (int j = 1; j <= m; ++j) {
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (transpositions && i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > max) return false;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[m] <= max;
+}
+
+std::vector<uint32_t> CodePoints(std::string_view s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) out.push_back(utf8::DecodeNext(s, &i));
+  return out;
+}
+
+}  // namespace
+
+Roaring QueryExecutor::All() const { return RangeBitmap(0, snap_.doc_count); }
+
+Status QueryExecutor::Tick(size_t i) const {
+  if ((i & 1023) == 1023 && deadline_.Expired()) return TimeBudgetError(deadline_);
+  return Status::Ok();
+}
+
+Result<Roaring> QueryExecutor::Match(const Query& q, bool filter_context) {
+  return Eval(q, filter_context, nullptr);
+}
+
+Result<Roaring> QueryExecutor::Eval(const Query& q, bool filter_context, Memo* memo) {
+  if (deadline_.Expired()) return TimeBudgetError(deadline_);
+  Result<Roaring> r = Roaring();
+  switch (q.kind) {
+    case QueryKind::kMatchAll: r = All(); break;
+    case QueryKind::kMatchNone: r = Roaring(); break;
+    case QueryKind::kBool: r = Bool(q, filter_context, memo); break;
+    case QueryKind::kConstantScore: r = Eval(*q.inner, true, nullptr); break;
+    case QueryKind::kWrapper: r = Eval(*q.inner, filter_context, memo); break;
+    case QueryKind::kDisMax: {
+      Roaring acc;
+      for (const auto& c : q.should) {
+        auto x = Eval(*c, filter_context, memo);
+        if (!x.ok()) return x;
+        acc |= *x;
+      }
+      r = std::move(acc);
+      break;
+    }
+    case QueryKind::kBoosting: {
+      auto x = Eval(*q.inner, filter_context, memo);
+      if (!x.ok()) return x;
+      if (memo != nullptr) {
+        auto n = Eval(*q.negative, true, nullptr);
+        if (!n.ok()) return n;
+        (*memo)[q.negative.get()] = std::move(n).value();
+      }
+      r = std::move(x);
+      break;
+    }
+    default: r = Leaf(q); break;
+  }
+  if (r.ok() && memo != nullptr) (*memo)[&q] = *r;
+  return r;
+}
+
+Result<Roaring> QueryExecutor::Bool(const Query& q, bool filter_context, Memo* memo) {
+  if (q.must.empty() && q.filter.empty() && q.should.empty() && q.must_not.empty()) return All();
+  int msm = 0;
+  if (!q.minimum_should_match.empty()) {
+    auto m = MinimumShouldMatch(q.minimum_should_match, static_cast<int>(q.should.size()));
+    if (!m.ok()) return m.status();
+    msm = *m;
+  } else if (filter_context && !q.lucene_bool && !q.should.empty()) {
+    msm = 1;
+  }
+  Roaring acc;
+  bool have = false;
+  for (const auto& c : q.must) {
+    auto x = Eval(*c, filter_context, memo);
+    if (!x.ok()) return x;
+    if (have) {
+      acc &= *x;
+    } else {
+      acc = std::move(x).value();
+      have = true;
+    }
+  }
+  for (const auto& c : q.filter) {
+    auto x = Eval(*c, true, nullptr);
+    if (!x.ok()) return x;
+    if (have) {
+      acc &= *x;
+    } else {
+      acc = std::move(x).value();
+      have = true;
+    }
+  }
+  if (msm > static_cast<int>(q.should.size())) return Roaring();
+  if (!q.should.empty() && (memo != nullptr || msm > 0 || !have)) {
+    std::vector<Roaring> sets;
+    sets.reserve(q.should.size());
+    for (const auto& c : q.should) {
+      auto x = Eval(*c, filter_context, memo);
+      if (!x.ok()) return x;
+      sets.push_back(std::move(x).value());
+    }
+    Roaring matched;
+    if (msm <= 1) {
+      std::vector<const Roaring*> ptrs;
+      for (const Roaring& s : sets) ptrs.push_back(&s);
+      if (msm == 1 || !have) matched = Roaring::fastunion(ptrs.size(), ptrs.data());
+    } else if (msm == static_cast<int>(sets.size())) {
+      matched = sets[0];
+      for (size_t i = 1; i < sets.size(); ++i) matched &= sets[i];
+    } else {
+      // At least msm of the should clauses: count per doc.
+      std::vector<const Roaring*> ptrs;
+      for (const Roaring& s : sets) ptrs.push_back(&s);
+      Roaring any = Roaring::fastunion(ptrs.size(), ptrs.data());
+      std::vector<uint32_t> docs;
+      size_t i = 0;
+      Status status;
+      ForEachDoc(any, [&](uint32_t d) {
+        if (!status.ok()) return;
+        status = Tick(i++);
+        int n = 0;
+        for (const Roaring& s : sets) n += s.contains(d) ? 1 : 0;
+        if (n >= msm) docs.push_back(d);
+      });
+      if (!status.ok()) return status;
+      matched.addMany(docs.size(), docs.data());
+    }
+    if (msm > 0 || !have) {
+      if (have) {
+        acc &= matched;
+      } else {
+        acc = std::move(matched);
+        have = true;
+      }
+    }
+  }
+  if (!have) acc = All();
+  for (const auto& c : q.must_not) {
+    auto x = Eval(*c, true, nullptr);
+    if (!x.ok()) return x;
+    acc -= *x;
+  }
+  return acc;
+}
+
+Result<Roaring> QueryExecutor::Leaf(const Query& q) {
+  switch (q.kind) {
+    case QueryKind::kTerms: return Terms(q);
+    case QueryKind::kTermRange: return TermRange(q);
+    case QueryKind::kPattern: return Pattern(q);
+    case QueryKind::kFuzzy: return Fuzzy(q);
+    case QueryKind::kNumericRange:
+    case QueryKind::kDoubleRange: return NumericRange(q);
+    case QueryKind::kPhrase: return Phrase(q);
+    case QueryKind::kExists: {
+      Roaring out;
+      for (const auto& seg : snap_.segments) {
+        for (uint32_t f : q.exists_fields) {
+          if (const KeywordColumn* k = seg->keyword(f)) out |= k->present;
+          if (const NumericColumn* n = seg->numeric(f)) out |= n->present;
+          if (const TextColumn* t = seg->text(f)) out |= t->present;
+        }
+      }
+      return out;
+    }
+    case QueryKind::kIds: {
+      std::vector<uint32_t> docs;
+      for (int64_t id : q.ids) {
+        for (const auto& seg : snap_.segments) {
+          uint32_t local = seg->FindStoreId(id);
+          if (local != kNoOrd) docs.push_back(seg->base() + local);
+        }
+      }
+      std::sort(docs.begin(), docs.end());
+      Roaring out;
+      out.addMany(docs.size(), docs.data());
+      return out;
+    }
+    default:
+      return Roaring();
+  }
+}
+
+Result<Roaring> QueryExecutor::Terms(const Query& q) {
+  Roaring out;
+  for (const auto& seg : snap_.segments) {
+    DictView v = ViewOf(*seg, q);
+    if (v.dict == nullptr) continue;
+    UnionBuilder u;
+    for (size_t i = 0; i < q.terms.size(); ++i) {
+      Status s = Tick(i);
+      if (!s.ok()) return s;
+      if (auto o = v.dict->Find(q.terms[i])) u.Add(*v.postings, *o);
+    }
+    u.Into(&out);
+  }
+  return out;
+}
+
+Result<Roaring> QueryExecutor::TermRange(const Query& q) {
+  Roaring out;
+  for (const auto& seg : snap_.segments) {
+    DictView v = ViewOf(*seg, q);
+    if (v.dict == nullptr) continue;
+    uint32_t lo = 0, hi = static_cast<uint32_t>(v.dict->size());
+    if (q.lo) lo = q.lo_inclusive ? v.dict->LowerBound(*q.lo) : v.dict->UpperBound(*q.lo);
+    if (q.hi) hi = q.hi_inclusive ? v.dict->UpperBound(*q.hi) : v.dict->LowerBound(*q.hi);
+    Status s = AddOrdinalRange(*seg, v, lo, hi, &out, deadline_);
+    if (!s.ok()) return s;
+  }
+  return out;
+}
+
+Result<Roaring> QueryExecutor::Pattern(const Query& q) {
+  Roaring out;
+  for (const auto& seg : snap_.segments) {
+    DictView v = ViewOf(*seg, q);
+    if (v.dict == nullptr) continue;
+    auto [lo, hi] = v.dict->PrefixRange(q.literal_prefix);
+    if (q.pattern_kind == Query::PatternKind::kPrefix) {
+      Status s = AddOrdinalRange(*seg, v, lo, hi, &out, deadline_);
+      if (!s.ok()) return s;
+      continue;
+    }
+    // Test every candidate term; runs of matching ordinals become ranges.
+    uint32_t run_start = lo;
+    bool in_run = false;
+    for (uint32_t o = lo; o < hi; ++o) {
+      if ((o - lo) % 1024 == 1023 && deadline_.Expired()) return TimeBudgetError(deadline_);
+      bool m = q.matcher->Matches(v.dict->term(o));
+      if (m && !in_run) {
+        run_start = o;
+        in_run = true;
+      } else if (!m && in_run) {
+        Status s = AddOrdinalRange(*seg, v, run_start, o, &out, deadline_);
+        if (!s.ok()) return s;
+        in_run = false;
+      }
+    }
+    if (in_run) {
+      Status s = AddOrdinalRange(*seg, v, run_start, hi, &out, deadline_);
+      if (!s.ok()) return s;
+    }
+  }
+  return out;
+}
+
+Result<Roaring> QueryExecutor::Fuzzy(const Query& q) {
+  Roaring out;
+  const std::string& term = q.terms.empty() ? std::string() : q.terms[0];
+  std::vector<uint32_t> want = CodePoints(term);
+  // The first prefix_length code points must match exactly.
+  std::string prefix;
+  {
+    size_t i = 0;
+    for (int k = 0; k < q.prefix_length && i < term.size(); ++k) utf8::DecodeNext(term, &i);
+    prefix = term.substr(0, i);
+  }
+  for (const auto& seg : snap_.segments) {
+    DictView v = ViewOf(*seg, q);
+    if (v.dict == nullptr) continue;
+    auto [lo, hi] = v.dict->PrefixRange(prefix);
+    UnionBuilder u;
+    for (uint32_t o = lo; o < hi; ++o) {
+      if ((o - lo) % 1024 == 1023 && deadline_.Expired()) return TimeBudgetError(deadline_);
+      std::string_view t = v.dict->term(o);
+      if (WithinEdits(want, CodePoints(t), q.max_edits, q.transpositions)) u.Add(*v.postings, o);
+    }
+    u.Into(&out);
+  }
+  return out;
+}
+
+Result<Roaring> QueryExecutor::NumericRange(const Query& q) {
+  Roaring out;
+  bool is_double = q.kind == QueryKind::kDoubleRange;
+  for (const auto& seg : snap_.segments) {
+    const NumericColumn* c = seg->numeric(q.field);
+    if (c == nullptr) continue;
+    const auto& sorted = c->sorted;
+    size_t first, last;
+    if (is_double) {
+      first = std::lower_bound(sorted.begin(), sorted.end(), q.lo_double,
+                               [&](uint32_t d, double x) { return AsDouble(*c, d) < x; }) - sorted.begin();
+      last = std::upper_bound(sorted.begin(), sorted.end(), q.hi_double,
+                              [&](double x, uint32_t d) { return x < AsDouble(*c, d); }) - sorted.begin();
+    } else {
+      first = std::lower_bound(sorted.begin(), sorted.end(), q.lo_int,
+                               [&](uint32_t d, int64_t x) { return AsInt(*c, d) < x; }) - sorted.begin();
+      last = std::upper_bound(sorted.begin(), sorted.end(), q.hi_int,
+                              [&](int64_t x, uint32_t d) { return x < AsInt(*c, d); }) - sorted.begin();
+    }
+    if (last > first) {
+      size_t count = last - first;
+      if (count < seg->size() / 32) {
+        std::vector<uint32_t> docs(sorted.begin() + first, sorted.begin() + last);
+        std::sort(docs.begin(), docs.end());
+        for (uint32_t& d : docs) d += seg->base();
+        out.addMany(docs.size(), docs.data());
+      } else {
+        std::vector<uint64_t> bits((seg->size() + 63) / 64, 0);
+        for (size_t i = first; i < last; ++i) bits[sorted[i] >> 6] |= uint64_t{1} << (sorted[i] & 63);
+        BitsetToBitmap(bits, seg->base(), &out);
+      }
+    }
+    for (const auto& [d, v] : c->extra) {
+      bool in = is_double ? (BitsToDouble(v) >= q.lo_double && BitsToDouble(v) <= q.hi_double)
+                          : (v >= q.lo_int && v <= q.hi_int);
+      if (in) out.add(seg->base() + d);
+    }
+  }
+  return out;
+}
+
+Result<Roaring> QueryExecutor::Phrase(const Query& q) {
+  Roaring out;
+  for (const auto& seg : snap_.segments) {
+    const TextColumn* t = seg->text(q.field);
+    if (t == nullptr) continue;
+    // Per position: the acceptable token ordinals.
+    std::vector<std::vector<uint32_t>> positions;
+    bool missing = false;
+    for (size_t i = 0; i < q.terms.size(); ++i) {
+      std::vector<uint32_t> ords;
+      if (q.last_is_prefix && i + 1 == q.terms.size()) {
+        auto [lo, hi] = t->tokens.PrefixRange(q.terms[i]);
+        for (uint32_t o = lo; o < hi && ords.size() < 50; ++o) ords.push_back(o);  // max_expansions
+      } else if (auto o = t->tokens.Find(q.terms[i])) {
+        ords.push_back(*o);
+      }
+      if (ords.empty()) {
+        missing = true;
+        break;
+      }
+      positions.push_back(std::move(ords));
+    }
+    if (missing || positions.empty()) continue;
+    // Candidates: docs holding a token of every position.
+    Roaring cand;
+    for (size_t i = 0; i < positions.size(); ++i) {
+      Roaring any;
+      UnionBuilder u;
+      for (uint32_t o : positions[i]) u.Add(t->token_postings, o);
+      u.Into(&any);
+      if (i == 0) {
+        cand = std::move(any);
+      } else {
+        cand &= any;
+      }
+    }
+    std::vector<uint32_t> docs;
+    size_t k = 0;
+    Status status;
+    ForEachDoc(cand, [&](uint32_t doc) {
+      if (!status.ok()) return;
+      status = Tick(k++);
+      std::vector<uint32_t> toks = seg->TextTokens(q.field, doc - seg->base());
+      auto at = [&](size_t pos, size_t i) {
+        const auto& acc = positions[i];
+        return std::find(acc.begin(), acc.end(), toks[pos]) != acc.end();
+      };
+      // In order, with at most `slop` extra tokens in between in all.
+      for (size_t start = 0; start < toks.size(); ++start) {
+        if (!at(start, 0)) continue;
+        size_t pos = start;
+        int gaps = 0;
+        bool ok = true;
+        for (size_t i = 1; i < positions.size() && ok; ++i) {
+          size_t next = pos + 1;
+          while (next < toks.size() && !at(next, i) && gaps + static_cast<int>(next - pos - 1) < q.slop + 1) ++next;
+          if (next >= toks.size() || !at(next, i)) {
+            ok = false;
+            break;
+          }
+          gaps += static_cast<int>(next - pos - 1);
+          if (gaps > q.slop) ok = false;
+          pos = next;
+        }
+        if (ok) {
+          docs.push_back(doc);
+          break;
+        }
+      }
+    });
+    if (!status.ok()) return status;
+    out.addMany(docs.size(), docs.data());
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ scoring
+
+bool IsConstantScore(const Query& q) {
+  switch (q.kind) {
+    case QueryKind::kBool:
+      if (!q.should.empty()) {
+        return q.must.empty() && q.filter.empty() && q.should.size() == 1 && IsConstantScore(*q.should[0]);
+      }
+      for (const auto& c : q.must) {
+        if (!IsConstantScore(*c)) return false;
+      }
+      return true;
+    case QueryKind::kDisMax:
+      return q.should.size() == 1 && IsConstantScore(*q.should[0]);
+    case QueryKind::kBoosting:
+      return false;
+    case QueryKind::kWrapper:
+      return IsConstantScore(*q.inner);
+    default:
+      return true;
+  }
+}
+
+Result<std::unique_ptr<Scorer>> Scorer::Create(QueryExecutor& exec, const Query& q) {
+  auto s = std::unique_ptr<Scorer>(new Scorer());
+  s->query_ = &q;
+  s->constant_ = IsConstantScore(q);
+  auto m = exec.Eval(q, false, s->constant_ ? nullptr : &s->memo_);
+  if (!m.ok()) return m.status();
+  s->matches_ = std::move(m).value();
+  if (s->constant_) {
+    s->constant_score_ = s->matches_.isEmpty() ? 0.0f : s->ScoreOf(q, s->matches_.minimum());
+  }
+  return s;
+}
+
+bool Scorer::Contains(const Query& q, uint32_t doc) const {
+  auto it = memo_.find(&q);
+  return it != memo_.end() && it->second.contains(doc);
+}
+
+float Scorer::Score(uint32_t doc) const {
+  if (constant_) return constant_score_;
+  return ScoreOf(*query_, doc);
+}
+
+float Scorer::ScoreOf(const Query& q, uint32_t doc) const {
+  switch (q.kind) {
+    case QueryKind::kBool: {
+      if (q.must.empty() && q.should.empty()) return q.filter.empty() ? q.boost : 0.0f;
+      float sum = 0;
+      for (const auto& c : q.must) sum += ScoreOf(*c, doc);
+      for (const auto& c : q.should) {
+        if (constant_ ? true : Contains(*c, doc)) sum += ScoreOf(*c, doc);
+      }
+      return sum * q.boost;
+    }
+    case QueryKind::kConstantScore:
+      return q.boost;
+    case QueryKind::kDisMax: {
+      float best = 0, total = 0;
+      for (const auto& c : q.should) {
+        if (!constant_ && !Contains(*c, doc)) continue;
+        float s = ScoreOf(*c, doc);
+        best = std::max(best, s);
+        total += s;
+      }
+      return (best + q.tie_breaker * (total - best)) * q.boost;
+    }
+    case QueryKind::kBoosting: {
+      float s = ScoreOf(*q.inner, doc);
+      if (Contains(*q.negative, doc)) s *= q.negative_boost;
+      return s * q.boost;
+    }
+    case QueryKind::kWrapper:
+      return ScoreOf(*q.inner, doc) * q.boost;
+    default:
+      return q.boost;
+  }
+}
+
+}  // namespace buildhub::search
