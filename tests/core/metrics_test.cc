@@ -9,18 +9,42 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
+#include <new>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+// Counts every allocation made through the global operator new, so that a
+// test can prove the hot path does not allocate. Left out of sanitizer
+// builds, whose allocators this replacement would partly bypass.
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define BUILDHUB_COUNT_ALLOCATIONS 1
+namespace {
+std::atomic<long> g_allocations{0};
+}  // namespace
+// Pairing malloc with free is this replacement's whole point.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
+#endif
 
 namespace buildhub::metrics {
 namespace {
@@ -267,6 +291,20 @@ TEST(MetricsStatsd, FlushesOnTimerAndOnDestruction) {
   EXPECT_EQ(rx.Receive(), "buildhub2.kinto_inserted:9|c");
 }
 
+TEST(MetricsStatsd, GlobalRegistryFlushesAtExit) {
+  UdpReceiver rx;
+  ASSERT_TRUE(rx.ok()) << rx.error();
+  // The child (a fork) batches one line for a minute and exits at once.
+  EXPECT_EXIT(
+      {
+        if (!Global().ConfigureStatsd(LocalConfig(rx, milliseconds(60000))).ok()) std::_Exit(3);
+        Global().Incr("sqs_messages", 11);
+        std::exit(0);
+      },
+      ::testing::ExitedWithCode(0), "");
+  EXPECT_EQ(rx.Receive(), "buildhub2.sqs_messages:11|c");
+}
+
 TEST(MetricsStatsd, Ipv6Loopback) {
   UdpReceiver rx(AF_INET6);
   if (!rx.ok()) GTEST_SKIP() << "no IPv6 loopback on this machine (" << rx.error() << ")";
@@ -407,6 +445,35 @@ TEST(MetricsRegistry, CountersFromFourThreadsSumExactly) {
   std::printf("[ figures  ] %.1f ns per Incr (4 threads, 3 series)\n",
               seconds * 1e9 / (3.0 * kThreads * kPerThread));
 }
+
+#ifdef BUILDHUB_COUNT_ALLOCATIONS
+TEST(MetricsRegistry, HotPathDoesNotAllocateOnceASeriesExists) {
+  UdpReceiver rx;
+  ASSERT_TRUE(rx.ok()) << rx.error();
+  for (bool statsd : {false, true}) {
+    Registry r;
+    if (statsd) {
+      StatsdConfig c = LocalConfig(rx, milliseconds(60000));
+      c.tags = {"env:test"};
+      ASSERT_TRUE(r.ConfigureStatsd(c).ok());
+    }
+    auto hot_path = [&r] {
+      r.Incr("api_search_requests", 1, {"method:POST"});
+      r.Incr("sqs_process_buildhub_json_key_but_longer_than_sso");
+      r.Gauge("api_search_records", 12345.5);
+      r.Timing("api_search", 0.731);
+    };
+    const long first = g_allocations.load();
+    hot_path();  // creates the series
+    const long before = g_allocations.load();
+    EXPECT_GT(before - first, 0) << "creating series allocates: the counter works";
+    for (int i = 0; i < 1000; ++i) hot_path();  // sends ~100 full datagrams when statsd is on
+    const long after = g_allocations.load();
+    EXPECT_EQ(after - before, 0) << (statsd ? "with statsd" : "without statsd");
+    EXPECT_EQ(r.CounterValue("api_search_requests"), 1001);
+  }
+}
+#endif
 
 TEST(MetricsRegistry, TagOrderDoesNotMakeANewSeries) {
   Registry r;
