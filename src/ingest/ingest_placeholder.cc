@@ -1,1 +1,0 @@
-// Placeholder until the component's first source lands.
