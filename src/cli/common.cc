@@ -50,6 +50,7 @@ std::string ApplyGlobalOptions(const GlobalOptions& options) {
     return "unknown --log-format '" + options.log_format + "' (auto, text, json)";
   }
   log::Configure(config);
+  metrics::DescribeSeedMetrics(metrics::Global());
   if (!options.statsd_host.empty()) {
     metrics::StatsdConfig statsd;
     statsd.host = options.statsd_host;

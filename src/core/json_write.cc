@@ -43,9 +43,19 @@ void WriteAsciiString(std::string_view s, std::string* out) {
   out->push_back('"');
   size_t i = 0;
   while (i < s.size()) {
+    // Copy the run of printable ASCII that needs no escaping in one go.
+    size_t run = i;
+    while (run < s.size()) {
+      unsigned char r = static_cast<unsigned char>(s[run]);
+      if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\') break;
+      ++run;
+    }
+    out->append(s.data() + i, run - i);
+    i = run;
+    if (i >= s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (!AppendCommonEscape(c, out)) out->push_back(static_cast<char>(c));
+      AppendCommonEscape(c, out);
       ++i;
       continue;
     }

@@ -122,7 +122,7 @@ Status Pipeline::Commit(PreparedBatch& batch) {
     for (auto& b : doc.builds) {
       b.s3_object_key = item.key;
       b.s3_object_etag = item.etag;
-      builds.push_back(b);
+      builds.push_back(std::move(b));
     }
   }
 
@@ -149,7 +149,8 @@ Status Pipeline::Commit(PreparedBatch& batch) {
                 (doc.errors.size() > 1 ? " (and " + std::to_string(doc.errors.size() - 1) + " more)" : ""));
     } else {
       bool any_new = false;
-      for (const auto& b : doc.builds) {
+      for (size_t k = 0; k < doc.builds.size(); ++k) {
+        const store::NewBuild& b = builds[next];
         const store::InsertOutcome& o = outcomes[next++];
         result.builds.push_back(o);
         result.hashes.push_back(b.build_hash);
