@@ -63,5 +63,6 @@ std::string BuildMetadataJson(bool skip_validation);
 Command RegisterIngestCommand(CLI::App& app, GlobalOptions& global);
 Command RegisterValidateCommand(CLI::App& app, GlobalOptions& global);
 Command RegisterGenerateCommand(CLI::App& app, GlobalOptions& global);
+Command RegisterServeCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace buildhub::cli

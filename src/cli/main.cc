@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   commands.push_back(RegisterIngestCommand(app, global));
   commands.push_back(RegisterValidateCommand(app, global));
   commands.push_back(RegisterGenerateCommand(app, global));
+  commands.push_back(RegisterServeCommand(app, global));
 
   try {
     app.parse(argc, argv);
