@@ -301,6 +301,10 @@ void Session::Process() {
   const bool head = message.method() == bhttp::verb::head;
   const unsigned version = message.version();
 
+  if (version >= 11 && message.find(bhttp::field::host) == message.end()) {
+    SendError(400, "Bad request: HTTP/1.1 requires a Host header");  // RFC 7230 §5.4
+    return;
+  }
   Request request;
   request.method = ToStd(message.method_string());
   request.target = ToStd(message.target());

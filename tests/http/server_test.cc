@@ -259,6 +259,7 @@ TEST_F(ServerTest, MalformedRequestsAre400AndTheServerCarriesOn) {
       "GET / HTTP/1.1\r\nNoColon\r\n\r\n",
       std::string("GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n"),
       std::string("\xff\xfe\xfd / HTTP/1.1\r\n\r\n"),
+      "GET / HTTP/1.1\r\nUser-Agent: no-host\r\n\r\n",
   };
   for (const std::string& request : bad) {
     TestClient client(port_);
