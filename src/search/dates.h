@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "core/status.h"
 
 namespace buildhub::search::dates {
+
+class Zone;  // dates_zone.h
 
 // How missing fields are filled and `/unit` rounding goes:
 //   kFloor: gte/lt and the low end of a term — fill with the start
@@ -58,9 +61,12 @@ class DateInterval {
   enum class Unit { kFixed, kMonth, kQuarter, kYear, kWeek, kDay, kHour, kMinute, kSecond };
   Unit unit_ = Unit::kFixed;
   int64_t fixed_ms_ = 0;
-  int64_t tz_offset_ms_ = 0;  // fixed offsets only
-  std::string tz_name_;       // IANA names, resolved per instant
+  int64_t tz_offset_ms_ = 0;              // fixed offsets (zone_ null)
+  std::shared_ptr<const Zone> zone_;      // IANA names, resolved per instant
   int64_t OffsetAt(int64_t utc_millis) const;
+  int64_t LocalToUtc(int64_t local_millis, int64_t hint_utc) const;
+  int64_t FloorLocal(int64_t local_millis) const;
+  int64_t AddUnitLocal(int64_t local_millis) const;
 };
 
 }  // namespace buildhub::search::dates
