@@ -263,7 +263,7 @@ TEST(NaiveEvaluatorTest, MetricAggregations) {
       "mx": {"max": {"field": "build.date"}}, "none": {"avg": {"field": "no.field"}}}})");
   const json::Value& aggs = *r.body.find("aggregations");
   EXPECT_EQ(json::Write(*aggs.find("s")),
-            R"({"count":5,"min":50.0,"max":5000000000.0,"avg":1000000130.0,"sum":5000000650.0})");
+            R"({"count":5,"min":50.0,"max":5e+09,"avg":1000000130.0,"sum":5000000650.0})");
   EXPECT_EQ(json::Write(*aggs.find("c")), R"({"value":3})");
   EXPECT_EQ(json::Write(*aggs.find("vc")), R"({"value":4})");
   EXPECT_EQ(json::Write(*aggs.find("mx")), R"({"value":1546387200000.0,"value_as_string":"2019-01-02T00:00:00.000Z"})");
