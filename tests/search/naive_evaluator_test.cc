@@ -142,6 +142,13 @@ TEST(NaiveEvaluatorTest, TextFieldsAndKeywordSubfields) {
   EXPECT_EQ(Matching(R"({"match": {"build.target": "X86_64 DARWIN"}})"), (V{"1", "3"}));
   EXPECT_EQ(Matching(R"({"match": {"build.target": {"query": "X86_64 DARWIN", "operator": "and"}}})"), V{"3"});
   EXPECT_EQ(Matching(R"({"match": {"build.cc": "CLANG"}})"), V{"1"});  // clang-cl splits
+  // Phrases: positions, with Lucene's sloppy distance.
+  EXPECT_EQ(Matching(R"({"match_phrase": {"build.cc": "Clang-CL"}})"), V{"1"});
+  EXPECT_EQ(Matching(R"({"match_phrase": {"build.cc": "clang o2"}})"), V{});
+  EXPECT_EQ(Matching(R"({"match_phrase": {"build.cc": {"query": "clang o2", "slop": 1}}})"), V{"1"});
+  EXPECT_EQ(Matching(R"({"match_phrase": {"build.cc": {"query": "o2 clang", "slop": 2}}})"), V{});
+  EXPECT_EQ(Matching(R"({"match_phrase": {"build.cc": {"query": "o2 clang", "slop": 3}}})"), V{"1"});
+  EXPECT_EQ(Matching(R"({"exists": {"field": "build"}})"), (V{"1", "2", "3", "4", "5"}));
   EXPECT_EQ(Matching(R"({"regexp": {"build.target": "x86_.*"}})"), (V{"1", "3"}));
   EXPECT_EQ(Matching(R"({"prefix": {"build.target": "dar"}})"), V{"3"});
   EXPECT_EQ(Matching(R"({"term": {"build.target.keyword": "x86_64-pc-linux-gnu"}})"), V{"1"});

@@ -104,6 +104,11 @@ std::vector<std::string> Analyze(int field, const std::string& text, Analyzer an
 Pred AnyTerm(int field, std::function<bool(const std::string&)> test);
 // `exists`: keyword/long/date present; text needs a token.
 bool HasValue(const PreparedDoc& doc, int field);
+// Lucene's (sloppy) phrase match over one document's token positions: the
+// query tokens at positions p_i (distinct for repeated tokens) such that
+// max(p_i - i) - min(p_i - i) <= slop; slop 0 is an exact sequence.
+bool PhraseMatches(const std::vector<std::string>& doc_tokens,
+                   const std::vector<std::string>& phrase, int64_t slop);
 // minimum_should_match as ES computes it (not clamped); *ok false if unparseable.
 int MinShouldMatch(int optional_clauses, const std::string& spec, bool* ok);
 Compiled<CompiledQuery> CompileQueryString(const json::Value& params, const QueryContext& ctx);

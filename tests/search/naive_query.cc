@@ -4,6 +4,7 @@
 // (unknown parameters are a 400 there).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "search/analyzer.h"
@@ -648,7 +649,21 @@ Compiled<CompiledQuery> CompileExists(const Value& params) {
   if (field->find('*') != std::string::npos) return NotModeled<CompiledQuery>("exists with a field pattern");
   int f = FindField(*field);
   static const std::set<std::string> objects = {"build", "source", "target", "download"};
-  if (objects.count(*field)) return NotModeled<CompiledQuery>("exists on an object field");
+  if (objects.count(*field)) {
+    // ES 6.7: an object exists when any field below it does.
+    std::vector<int> below;
+    for (size_t i = 0; i < Fields().size(); ++i) {
+      if (Fields()[i].name.rfind(*field + ".", 0) == 0) below.push_back(static_cast<int>(i));
+    }
+    return Result(
+        [below](const PreparedDoc& d) {
+          for (int b : below) {
+            if (HasValue(d, b)) return true;
+          }
+          return false;
+        },
+        BoostOf(params));
+  }
   if (f < 0) return Result(Never(), BoostOf(params));
   return Result([f](const PreparedDoc& d) { return HasValue(d, f); }, BoostOf(params));
 }
@@ -693,6 +708,7 @@ struct MatchOptions {
   bool zero_terms_all = false;
   bool lenient = false;
   Analyzer analyzer = Analyzer::kDefault;
+  int64_t slop = 0;
 };
 
 
@@ -733,14 +749,17 @@ Compiled<std::optional<Pred>> MatchField(const std::string& field, const Value& 
       c.value = std::optional<Pred>(AnyTerm(f, [t = tokens[0]](const std::string& s) { return s == t; }));
       return c;
     }
-    if (type != FieldType::kText) return NotModeled<std::optional<Pred>>("phrase on a field without positions");
-    c.value = std::optional<Pred>([f, tokens](const PreparedDoc& d) {
-      const auto& t = d.values[f].tokens;
-      if (t.size() < tokens.size()) return false;
-      for (size_t i = 0; i + tokens.size() <= t.size(); ++i) {
-        if (std::equal(tokens.begin(), tokens.end(), t.begin() + i)) return true;
+    if (type != FieldType::kText) {
+      // Keyword fields have no positions: ES refuses the phrase (lenient: no match).
+      if (opt.lenient) {
+        c.value = std::optional<Pred>(Never());
+        return c;
       }
-      return false;
+      return Error<std::optional<Pred>>("field:[" + field + "] was indexed without position data; cannot run PhraseQuery");
+    }
+    int64_t slop = opt.slop;
+    c.value = std::optional<Pred>([f, tokens, slop](const PreparedDoc& d) {
+      return PhraseMatches(d.values[f].tokens, tokens, slop);
     });
     return c;
   }
@@ -802,7 +821,9 @@ Compiled<MatchOptions> ParseMatchOptions(const std::string& qname, const Value& 
         return NotModeled<MatchOptions>("analyzer " + v.text());
       }
     } else if (k == "slop" && qname == "match_phrase") {
-      if (!(v.is_number() && v.as_double() == 0)) return NotModeled<MatchOptions>("phrase slop");
+      auto n = IntParam(v);
+      if (!n || *n < 0) return Error<MatchOptions>("[match_phrase] slop must be a non-negative integer");
+      opt.slop = *n;
     } else if (!IsCommonParam(k) && !ignored.count(k)) {
       return Error<MatchOptions>("[" + qname + "] query does not support [" + k + "]");
     }
@@ -901,6 +922,36 @@ Compiled<CompiledQuery> CompileConstantScore(const Value& params, const QueryCon
 }
 
 }  // namespace
+
+bool PhraseMatches(const std::vector<std::string>& doc_tokens, const std::vector<std::string>& phrase,
+                   int64_t slop) {
+  if (phrase.empty() || doc_tokens.size() < phrase.size()) return false;
+  // Candidate positions per phrase token.
+  std::vector<std::vector<int64_t>> positions(phrase.size());
+  for (size_t i = 0; i < phrase.size(); ++i) {
+    for (size_t p = 0; p < doc_tokens.size(); ++p) {
+      if (doc_tokens[p] == phrase[i]) positions[i].push_back(static_cast<int64_t>(p));
+    }
+    if (positions[i].empty()) return false;
+  }
+  // Depth-first over assignments; phrases and documents are short.
+  std::vector<int64_t> chosen;
+  std::function<bool(size_t, int64_t, int64_t)> search = [&](size_t i, int64_t lo, int64_t hi) {
+    if (i == phrase.size()) return hi - lo <= slop;
+    for (int64_t p : positions[i]) {
+      if (std::find(chosen.begin(), chosen.end(), p) != chosen.end()) continue;
+      int64_t rel = p - static_cast<int64_t>(i);
+      int64_t nlo = i == 0 ? rel : std::min(lo, rel), nhi = i == 0 ? rel : std::max(hi, rel);
+      if (nhi - nlo > slop) continue;
+      chosen.push_back(p);
+      bool found = search(i + 1, nlo, nhi);
+      chosen.pop_back();
+      if (found) return true;
+    }
+    return false;
+  };
+  return search(0, 0, 0);
+}
 
 int MinShouldMatch(int optional_clauses, const std::string& spec_in, bool* ok) {
   // Queries.calculateMinShouldMatch, without the conditional "<" forms.

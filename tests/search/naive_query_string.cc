@@ -446,17 +446,14 @@ class Parser {
         return AnyTerm(f, [t = tokens[0]](const std::string& s) { return s == t; });
       }
       if (quoted) {
-        if (Fields()[f].type != FieldType::kText || opt_.phrase_slop != 0) {
-          Fail(true, "multi-token phrases on keyword fields or with slop");
+        if (Fields()[f].type != FieldType::kText) {
+          // No positions on keyword fields: lenient makes it a no-match.
+          if (opt_.lenient) return Pred([](const PreparedDoc&) { return false; });
+          Fail(false, "field:[" + name + "] was indexed without position data; cannot run PhraseQuery");
           return std::nullopt;
         }
-        return Pred([f, tokens](const PreparedDoc& d) {
-          const auto& t = d.values[f].tokens;
-          for (size_t i = 0; i + tokens.size() <= t.size(); ++i) {
-            if (std::equal(tokens.begin(), tokens.end(), t.begin() + i)) return true;
-          }
-          return false;
-        });
+        int64_t slop = opt_.phrase_slop;
+        return Pred([f, tokens, slop](const PreparedDoc& d) { return PhraseMatches(d.values[f].tokens, tokens, slop); });
       }
       std::vector<Clause> clauses;
       for (const auto& tok : tokens) {

@@ -646,8 +646,7 @@ Value RandomQueryGenerator::Agg(int depth, int* budget, std::string* name) {
         if (v.is_string() && IsLong(field)) v = Int(2);
         values.push_back(v);
       }
-      if (IsDate(field)) values.clear();
-      body.set(Chance(70) ? "include" : "exclude", Arr(values));
+      if (!IsDate(field)) body.set(Chance(70) ? "include" : "exclude", Arr(values));
     }
     int m = static_cast<int>(Uniform(0, 99));
     if (m < 8 && depth == 0 && body.find("missing") == nullptr) body.set("min_doc_count", Int(0));
