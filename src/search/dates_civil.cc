@@ -43,7 +43,7 @@ void CivilFromDays(int64_t z, int64_t* year, int* month, int* day) {
 DateTimeFields SplitMillis(int64_t local_millis) {
   DateTimeFields f;
   const int64_t days = FloorDiv(local_millis, kMillisPerDay);
-  int64_t rest = local_millis - days * kMillisPerDay;
+  int64_t rest = FloorMod(local_millis, kMillisPerDay);
   CivilFromDays(days, &f.year, &f.month, &f.day);
   f.hour = static_cast<int>(rest / kMillisPerHour);
   rest %= kMillisPerHour;

@@ -20,7 +20,10 @@ inline int64_t FloorDiv(int64_t a, int64_t b) {
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
 }
-inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+inline int64_t FloorMod(int64_t a, int64_t b) {
+  const int64_t r = a % b;  // no multiplication: safe at the int64 extremes
+  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
 
 bool IsLeapYear(int64_t year);
 int DaysInMonth(int64_t year, int month);
