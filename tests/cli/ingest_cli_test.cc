@@ -1,5 +1,8 @@
 // `buildhub validate`, `ingest` and `generate` as a user runs them: the real
 // binary, real files, a real SQLite database.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -242,6 +245,50 @@ TEST(GenerateCli, SameSeedSameBytesAndEveryDocumentValidates) {
   CommandResult t = RunBuildhub("validate -q " + Quote(dir / "tree"));
   EXPECT_EQ(t.exit_code, 0) << t.output;
   EXPECT_NE(t.output.find("50 documents: 50 valid"), std::string::npos) << t.output;
+}
+
+}  // namespace
+}  // namespace buildhub
+
+namespace buildhub {
+namespace {
+
+// The CLI sends the ingest metrics to a real statsd socket.
+TEST(IngestCli, SendsMetricsToStatsd) {
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  int port = ntohs(addr.sin_port);
+  timeval tv{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+
+  testing::TempDir dir;
+  testing::WriteFileOrDie(dir / "bad.json", "{");
+  auto r = testing::RunBuildhub("--statsd-host 127.0.0.1 --statsd-port " + std::to_string(port) +
+                                " --database-url sqlite:" + (dir / "b.db").string() + " ingest '" +
+                                testing::SharedReference("samples/valid-buildhub-release-channel.json").string() +
+                                "' '" + (dir / "bad.json").string() + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  std::string received;
+  char buf[65536];
+  for (int i = 0; i < 20; ++i) {  // bounded: at most 20 datagrams or a 2 s silence
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    received.append(buf, static_cast<size_t>(n));
+    received.push_back('\n');
+    if (received.find("rejected_builds") != std::string::npos &&
+        received.find("ingest_inserted") != std::string::npos) {
+      break;
+    }
+  }
+  ::close(fd);
+  EXPECT_NE(received.find("buildhub2.ingest_inserted:1|c"), std::string::npos) << received;
+  EXPECT_NE(received.find("buildhub2.rejected_builds:1|c|#source:local"), std::string::npos) << received;
 }
 
 }  // namespace
