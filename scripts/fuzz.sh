@@ -19,11 +19,13 @@ for name in "${fuzzers[@]}"; do
   mkdir -p "$work/$corpus_name"
   seeds=()
   [[ -d fuzz/corpus/$corpus_name ]] && seeds=("fuzz/corpus/$corpus_name")
+  dict=""
+  [[ -f fuzz/$corpus_name.dict ]] && dict="fuzz/$corpus_name.dict"
   echo "fuzz: running $name for ${seconds}s"
   # New inputs go to the scratch directory; the checked-in seeds stay untouched.
   if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       "build/fuzz/fuzz/$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-      -print_final_stats=1 -artifact_prefix="$work/" "$work/$corpus_name" "${seeds[@]}" \
+      -print_final_stats=1 -artifact_prefix="$work/" ${dict:+-dict="$dict"} "$work/$corpus_name" "${seeds[@]}" \
       >"$work/$name.log" 2>&1; then
     echo "fuzz: $name FAILED; last lines of its log:" >&2
     tail -n 40 "$work/$name.log" >&2
