@@ -22,6 +22,7 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -176,6 +177,7 @@ class Scanner {
     return j;
   }
 
+ public:
   // NFA over units for the word rule (see the file comment). States as bits.
   enum State : uint32_t {
     kStart = 1u << 0,
@@ -230,6 +232,7 @@ class Scanner {
     return next;
   }
 
+ private:
   size_t MatchWord(size_t i, size_t limit) const {
     uint32_t states = kStart;
     size_t best = 0;
@@ -350,7 +353,84 @@ std::string LowerCase(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Pure ASCII (nearly every build string): no marks, emoji or ideographs can
+// occur, so only the word rule runs, straight over the bytes.
+// The word rule's NFA determinised once: state 0 is dead, 1 the start; the
+// ASCII table maps bytes straight to next states.
+struct AsciiWordDfa {
+  std::vector<std::array<uint8_t, 128>> next;
+  std::vector<uint8_t> accept;
+};
+
+const AsciiWordDfa& WordDfa() {
+  static const AsciiWordDfa dfa = [] {
+    std::array<Wb, 128> klass{};
+    CharInfo scratch;
+    for (uint32_t c = 0; c < 128; ++c) klass[c] = InfoFor(c, &scratch).wb;
+    AsciiWordDfa d;
+    std::vector<uint32_t> sets = {0, Scanner::kStart};
+    d.next.resize(2);
+    d.accept = {0, 0};
+    for (size_t s = 1; s < sets.size(); ++s) {
+      for (uint32_t c = 0; c < 128; ++c) {
+        const uint32_t to = Scanner::Step(sets[s], klass[c]);
+        size_t id = std::find(sets.begin(), sets.end(), to) - sets.begin();
+        if (id == sets.size()) {
+          sets.push_back(to);
+          d.next.emplace_back();
+          d.accept.push_back((to & Scanner::kAccepting) ? 1 : 0);
+        }
+        d.next[s][c] = static_cast<uint8_t>(id);
+      }
+    }
+    d.next[0].fill(0);
+    return d;
+  }();
+  return dfa;
+}
+
+void AnalyzeAscii(std::string_view text, std::vector<std::string>* out) {
+  const AsciiWordDfa& dfa = WordDfa();
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const size_t limit = std::min(n, i + kMaxTokenUtf16);
+    uint8_t state = 1;
+    size_t best = 0;
+    for (size_t j = i; j < limit; ++j) {
+      state = dfa.next[state][static_cast<unsigned char>(text[j])];
+      if (state == 0) break;
+      if (dfa.accept[state]) best = j + 1 - i;
+    }
+    if (best == 0) {
+      ++i;
+      continue;
+    }
+    std::string token(text.substr(i, best));
+    for (char& c : token) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    out->push_back(std::move(token));
+    i += best;
+  }
+}
+
+bool IsAscii(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void StandardAnalyze(std::string_view text, std::vector<std::string>* out) {
+  if (IsAscii(text)) {
+    AnalyzeAscii(text, out);
+    return;
+  }
   const Decoded decoded = Decode(text);
   const Scanner scanner(decoded);
   const size_t n = scanner.size();

@@ -463,7 +463,7 @@ int64_t DateInterval::LocalToUtc(int64_t local_millis, int64_t hint_utc) const {
 }
 
 int64_t DateInterval::FloorLocal(int64_t local) const {
-  auto floor_to = [&](int64_t unit) { return FloorDiv(local, unit) * unit; };
+  auto floor_to = [&](int64_t unit) { return local - FloorMod(local, unit); };
   switch (unit_) {
     case Unit::kFixed: return floor_to(fixed_ms_);
     case Unit::kSecond: return floor_to(kMillisPerSecond);
@@ -507,7 +507,12 @@ int64_t DateInterval::AddUnitLocal(int64_t local) const {
   return out;
 }
 
+// Instants this close to the int64 ends are left alone by Floor/Next: no
+// stored date comes near them, and the arithmetic must not overflow.
+constexpr int64_t kEdge = INT64_MAX - 400 * kMillisPerDay;
+
 int64_t DateInterval::Floor(int64_t millis) const {
+  if (millis > kEdge || millis < -kEdge) return millis;
   int64_t local = 0;
   if (__builtin_add_overflow(millis, OffsetAt(millis), &local)) return millis;
   const int64_t floored = FloorLocal(local);
@@ -519,6 +524,7 @@ int64_t DateInterval::Floor(int64_t millis) const {
 }
 
 int64_t DateInterval::Next(int64_t bucket_start) const {
+  if (bucket_start > kEdge || bucket_start < -kEdge) return bucket_start == INT64_MAX ? INT64_MAX : bucket_start + 1;
   int64_t local = 0;
   if (__builtin_add_overflow(bucket_start, OffsetAt(bucket_start), &local)) return INT64_MAX;
   const int64_t floored = FloorLocal(local);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,22 @@ TEST(StandardAnalyzer, ReferenceSampleCompilerStrings) {
     }
   }
   EXPECT_GE(checked, 15u);
+}
+
+// ASCII text takes a byte-level fast path; an ideographic space (a non-ASCII
+// non-letter) forces the general path without changing the tokens.
+TEST(StandardAnalyzer, AsciiFastPathAgreesWithGeneralPath) {
+  std::mt19937 rng(3);
+  const std::string alphabet = "aZq09_.:,;'\"-/ $()+=@#*\t";
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    for (int i = 0, n = static_cast<int>(rng() % 24); i < n; ++i) s += alphabet[rng() % alphabet.size()];
+    ASSERT_EQ(StandardAnalyze(s), StandardAnalyze(s + "\xe3\x80\x80")) << s;
+  }
+  const std::string long_word(600, 'x');
+  EXPECT_EQ(StandardAnalyze(long_word), StandardAnalyze(long_word + "\xe3\x80\x80"));
+  const std::string long_num = std::string(300, '1') + "." + std::string(300, '2');
+  EXPECT_EQ(StandardAnalyze(long_num), StandardAnalyze(long_num + "\xe3\x80\x80"));
 }
 
 TEST(StandardAnalyzer, AppendsWithoutClearing) {

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <atomic>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace buildhub::search::dates {
@@ -501,6 +503,33 @@ TEST(DateInterval, BucketInvariantsHoldEverywhere) {
     (void)interval.Next(INT64_MAX);
     (void)interval.Next(INT64_MIN);
   }
+}
+
+TEST(Dates, ConcurrentUseOfSharedZonesAndFormats) {
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t, &failures] {
+      QueryDateOptions paris;
+      paris.time_zone = t % 2 ? "Europe/Paris" : "America/New_York";
+      paris.format = t % 2 ? "dd/MM/yyyy" : "yyyy-MM-dd";
+      auto interval = DateInterval::Parse("day", paris.time_zone);
+      if (!interval.ok()) {
+        ++failures;
+        return;
+      }
+      for (int i = 0; i < 2000; ++i) {
+        const int day = 1 + i % 28;
+        const std::string text = t % 2 ? (day < 10 ? "0" : "") + std::to_string(day) + "/06/2019"
+                                       : "2019-06-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
+        auto v = ParseQueryDate(text, paris, Rounding::kFloor, 0);
+        const int64_t want = Utc(2019, 6, day) - (t % 2 ? 2 : -4) * kHour;
+        if (!v.ok() || *v != want || interval->Floor(want + kHour) != want) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace
