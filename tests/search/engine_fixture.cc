@@ -55,10 +55,14 @@ std::unique_ptr<Engine> EngineOf(const std::vector<std::string>& docs, EngineOpt
 //  4  firefox      61.0b4     macosx          beta     en-US  20180510160705  2018-05-10T18:02:17Z 4000
 //  5  devedition   61.0b4rc1  macosx          aurora   ca     20180510160705  2018-05-10T18:02:17Z 64504466
 //  6  fennec       60.0       android-api-16  release  en-US  20180503143129  2018-05-04T09:00:00Z 5000
-//  7  firefox      54.0       linux-i686      release  en-US  20170608105825  2017-06-09T12:00:00Z 6000
+//  7  firefox      54.0       linux-i686      release  en-US  20170713200529  2017-06-09T12:00:00Z 6000
 //  8  firefox      68.0b7     linux-x86_64    beta     en-US  20190603181408  2019-06-03T20:49:46.559307+00:00 63655677
 //  9  thunderbird  60.0       win32           release  de     20180513090714  2018-05-14T07:00:00Z 7000
 // 10  firefox      70.0a1     win64           nightly  en-US  20190716214316  2019-07-16T21:43:16Z 8000
+// build.target (text): 3, 8 x86_64-pc-linux-gnu; 4, 5 x86_64-apple-darwin; 7 i686-pc-linux-gnu.
+// build.cc (text): 5 ".../clang -target x86_64-apple-darwin11 -std=gnu99"; 8 ".../clang -std=gnu99".
+// build.number (long): 5 -> 1, 7 -> 3, 8 -> 1. Trees: 4, 5 releases/mozilla-beta; 8 mozilla-beta;
+// 10 mozilla-central; others releases/mozilla-release.
 std::vector<std::string> StandardCorpus() {
   std::vector<DocSpec> specs(10);
   specs[1].version = "60.0.1";
@@ -108,8 +112,8 @@ std::vector<std::string> StandardCorpus() {
   specs[6].version = "54.0";
   specs[6].platform = "linux-i686";
   specs[6].os = "linux";
-  specs[6].build_id = "20170608105825";
-  specs[6].build_date = "2017-06-08T10:58:25Z";
+  specs[6].build_id = "20170713200529";
+  specs[6].build_date = "2017-07-13T20:05:29Z";
   specs[6].download_date = "2017-06-09T12:00:00Z";
   specs[6].size = 6000;
   specs[6].target = "i686-pc-linux-gnu";
