@@ -75,6 +75,22 @@ Status CheckJson(std::string_view text, json::Type want, const std::string& what
   return Status::Ok();
 }
 
+// Cheap checks only: the ingest pipeline has validated and hashed the
+// document; metadata comes from our own code and is small.
+Status CheckNewBuild(const NewBuild& build, size_t index) {
+  auto which = [&] {
+    std::string text = "builds[" + std::to_string(index) + "]";
+    if (!build.build_hash.empty()) text += " (" + build.build_hash + ")";
+    return text;
+  };
+  if (build.build_hash.empty()) return InvalidArgument(which() + ": build_hash is empty");
+  if (build.build_json.empty()) return InvalidArgument(which() + ": build_json is empty");
+  if (!build.metadata_json.empty() && build.metadata_json != "{}") {
+    return CheckJson(build.metadata_json, json::Type::kObject, which() + ": metadata_json");
+  }
+  return Status::Ok();
+}
+
 std::string ErrnoText(int err) { return std::strerror(err); }
 
 // What opening a database file will do, decided from the file system before
@@ -145,18 +161,22 @@ Result<FilePlan> PlanFileOpen(const std::string& path, bool want_read_only) {
 // Settings for the connection that writes. synchronous=NORMAL in WAL mode
 // keeps every commit atomic and durable across process crashes; only an OS
 // crash can lose the last transactions, never corrupt the file.
+// Checkpoints every 64 MB of WAL rather than SQLite's 4 MB: random build
+// hashes dirty a different index page per row, and each checkpoint writes
+// (and fsyncs) every dirty page once, so rarer checkpoints cut the bytes
+// written per build by a fifth and the fsyncs twelvefold (bench/store_bench).
 constexpr char kWriterPragmas[] =
     "PRAGMA synchronous = NORMAL;"
     "PRAGMA foreign_keys = ON;"
     "PRAGMA cache_size = -32768;"
     "PRAGMA temp_store = MEMORY;"
+    "PRAGMA wal_autocheckpoint = 16384;"
     "PRAGMA journal_size_limit = 67108864;";
-// Readers map the file instead of copying pages through the page cache,
-// which is what makes a full scan fast.
+// No mmap for readers: it made no measurable difference to a full scan,
+// and mapped pages would count in the server's resident memory.
 constexpr char kReaderPragmas[] =
     "PRAGMA foreign_keys = ON;"
-    "PRAGMA cache_size = -8192;"
-    "PRAGMA mmap_size = 1073741824;";
+    "PRAGMA cache_size = -8192;";
 
 // Reads the database header: the first access that tells a database from
 // some other file.
@@ -316,15 +336,8 @@ Status SqliteStore::InsertBatch(std::span<const NewBuild> builds,
                                 std::vector<InsertOutcome>* outcomes) {
   if (outcomes != nullptr) outcomes->clear();
   for (size_t i = 0; i < builds.size(); ++i) {
-    const NewBuild& build = builds[i];
-    std::string which = "builds[" + std::to_string(i) + "]";
-    if (build.build_hash.empty()) return InvalidArgument(which + ": build_hash is empty");
-    which += " (" + build.build_hash + ")";
-    if (build.build_json.empty()) return InvalidArgument(which + ": build_json is empty");
-    if (!build.metadata_json.empty() && build.metadata_json != "{}") {
-      Status status = CheckJson(build.metadata_json, json::Type::kObject, which + ": metadata_json");
-      if (!status.ok()) return status;
-    }
+    Status status = CheckNewBuild(builds[i], i);
+    if (!status.ok()) return status;
   }
   if (builds.empty()) return Status::Ok();
 
