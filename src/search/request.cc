@@ -25,6 +25,7 @@ const char* TokenName(const json::Value& v) {
 // XContentParser.intValue(coerce=true): numbers (truncated) and numeric
 // strings; -1 means "not given".
 Result<int64_t> IntField(const json::Value& v, const char* name) {
+  if (v.is_null()) return -1;  // as if not given
   std::string text;
   double d = 0;
   if (v.is_number()) {
