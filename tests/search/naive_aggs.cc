@@ -855,7 +855,8 @@ Value RunRange(const AggPlan& plan, const Docs& docs, const AggRunContext& run, 
       in.push_back(d);
     }
     Value bucket = Value::Object();
-    bucket.set("key", Value::String(r.key));
+    // Keyed range buckets carry their key only as the member name.
+    if (!plan.keyed) bucket.set("key", Value::String(r.key));
     if (r.from) bucket.set("from", Value::Double(*r.from));
     if (r.to) bucket.set("to", Value::Double(*r.to));
     bucket.set("doc_count", Value::Int(static_cast<int64_t>(in.size())));

@@ -691,8 +691,11 @@ NaiveResponse NaiveCorpus::Impl::Evaluate(const json::Value& raw_body, int64_t n
       if (auto err = DslQueryCheck(*q)) return ErrorResponse(*err);
     }
   }
+  // elasticsearch-dsl: aggs = d.pop("aggs", d.pop("aggregations", {})); an
+  // empty one is not sent at all (no "aggregations" in the response).
   const json::Value* aggs = body.find("aggs");
   if (aggs == nullptr) aggs = body.find("aggregations");
+  if (aggs != nullptr && aggs->is_object() && aggs->size() == 0) aggs = nullptr;
   if (aggs != nullptr) {
     if (auto err = DslAggsCheck(*aggs)) return ErrorResponse(*err);
   }

@@ -142,6 +142,14 @@ TEST(NaiveEvaluatorTest, TextFieldsAndKeywordSubfields) {
   EXPECT_EQ(Matching(R"({"match": {"build.target": "X86_64 DARWIN"}})"), (V{"1", "3"}));
   EXPECT_EQ(Matching(R"({"match": {"build.target": {"query": "X86_64 DARWIN", "operator": "and"}}})"), V{"3"});
   EXPECT_EQ(Matching(R"({"match": {"build.cc": "CLANG"}})"), V{"1"});  // clang-cl splits
+  // minimum_should_match needs a bool: one token ignores it; with "and" it
+  // counts the (absent) optional clauses.
+  EXPECT_EQ(Matching(R"({"match": {"build.cc": {"query": "clang", "minimum_should_match": 2}}})"), V{"1"});
+  EXPECT_EQ(Matching(R"({"match": {"build.cc": {"query": "clang o2 zz", "minimum_should_match": 2}}})"), V{"1"});
+  EXPECT_EQ(Matching(R"({"match": {"build.cc": {"query": "clang o2 zz", "minimum_should_match": 3}}})"), V{});
+  EXPECT_EQ(Matching(R"({"match": {"build.cc": {"query": "clang o2", "operator": "and", "minimum_should_match": 1}}})"), V{});
+  // A bool with only must_not: ES adds match_all and drops minimum_should_match.
+  EXPECT_EQ(Matching(R"({"bool": {"must_not": {"term": {"target.os": "linux"}}, "minimum_should_match": 1}})"), (V{"2", "3", "4"}));
   // Phrases: positions, with Lucene's sloppy distance.
   EXPECT_EQ(Matching(R"({"match_phrase": {"build.cc": "Clang-CL"}})"), V{"1"});
   EXPECT_EQ(Matching(R"({"match_phrase": {"build.cc": "clang o2"}})"), V{});

@@ -763,12 +763,23 @@ Compiled<std::optional<Pred>> MatchField(const std::string& field, const Value& 
     });
     return c;
   }
+  // One token is a plain term query: minimum_should_match has no bool to
+  // apply to. Several make a bool of SHOULD (or MUST with "and") clauses,
+  // and minimum_should_match counts the SHOULD ones, unclamped.
   int required = opt.and_operator ? static_cast<int>(tokens.size()) : 1;
-  if (!opt.and_operator && opt.minimum_should_match) {
+  if (tokens.size() > 1 && opt.minimum_should_match) {
     bool ok = true;
-    int msm = MinShouldMatch(static_cast<int>(tokens.size()), *opt.minimum_should_match, &ok);
+    int optional = opt.and_operator ? 0 : static_cast<int>(tokens.size());
+    int msm = MinShouldMatch(optional, *opt.minimum_should_match, &ok);
     if (!ok) return Error<std::optional<Pred>>("bad minimum_should_match [" + *opt.minimum_should_match + "]");
-    required = std::max(msm, 1);
+    if (opt.and_operator) {
+      if (msm > 0) {
+        c.value = std::optional<Pred>(Never());  // no SHOULD clause can satisfy it
+        return c;
+      }
+    } else {
+      required = std::max(msm, 1);
+    }
   }
   c.value = std::optional<Pred>([f, tokens, required](const PreparedDoc& d) {
     const FieldValue& v = d.values[f];

@@ -93,7 +93,13 @@ bool IsPlainWord(const std::string& s) {
 }  // namespace
 
 RandomQueryGenerator::RandomQueryGenerator(uint64_t seed, const std::vector<NaiveDoc>& corpus)
-    : state_(seed * 0x9E3779B97F4A7C15ULL + 1) {
+    : state_(0) {
+  // Start each seed at an unrelated point of the splitmix64 sequence (seeds
+  // n and n+1 must not give the same stream shifted by one).
+  uint64_t z = seed + 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  state_ = z ^ (z >> 31);
   std::map<std::string, std::set<std::string>> strings;
   std::map<std::string, std::set<std::string>> tokens;
   std::map<std::string, std::set<int64_t>> numbers;

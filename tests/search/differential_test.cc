@@ -22,7 +22,7 @@ namespace {
 
 constexpr uint64_t kCorpusSeed = 20190603;
 constexpr size_t kCorpusSize = 3500;
-constexpr int kMaxReported = 20;
+constexpr int kMaxReportedDefault = 20;
 
 // BUILDHUB_DIFF_QUERIES / BUILDHUB_DIFF_SEED widen or move the run when
 // hunting a bug; the defaults are what CI runs.
@@ -67,7 +67,7 @@ RunStats Compare(const NaiveCorpus& oracle, SearchEngine* engine, const std::vec
       continue;
     }
     ++run.mismatches;
-    if (run.mismatches > kMaxReported) continue;
+    if (run.mismatches > EnvInt("BUILDHUB_DIFF_REPORT", kMaxReportedDefault)) continue;
     json::Value small = Shrink(oracle, engine, body, RandomQueryGenerator::kNowMs);
     Verdict sv = CheckOne(oracle, engine, small, RandomQueryGenerator::kNowMs);
     std::string report = "MISMATCH seed=" + std::to_string(seed) + " query#" + std::to_string(i) +
