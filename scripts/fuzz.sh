@@ -6,10 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 
-cmake --preset fuzz >/dev/null
+preset=${BUILDHUB_FUZZ_PRESET:-sanitize}
+cmake --preset "$preset" >/dev/null
 fuzzers=()
 for source in fuzz/*_fuzzer.cc; do fuzzers+=("$(basename "${source%.cc}")"); done
-cmake --build --preset fuzz --target "${fuzzers[@]}"
+cmake --build --preset "$preset" --target "${fuzzers[@]}"
 
 work=$(mktemp -d /tmp/buildhub-fuzz-XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -24,12 +25,12 @@ for name in "${fuzzers[@]}"; do
   echo "fuzz: running $name for ${seconds}s"
   # New inputs go to the scratch directory; the checked-in seeds stay untouched.
   if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      "build/fuzz/fuzz/$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+      "build/$preset/fuzz/$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
       -print_final_stats=1 -artifact_prefix="$work/" ${dict:+-dict="$dict"} "$work/$corpus_name" "${seeds[@]}" \
       >"$work/$name.log" 2>&1; then
     echo "fuzz: $name FAILED; last lines of its log:" >&2
     tail -n 40 "$work/$name.log" >&2
-    mkdir -p build/fuzz/artifacts && cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* build/fuzz/artifacts/ 2>/dev/null || true
+    mkdir -p "build/$preset/fuzz-artifacts" && cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* "build/$preset/fuzz-artifacts/" 2>/dev/null || true
     status=1
   else
     grep -E "stat::number_of_executed_units|Done" "$work/$name.log" | tail -n 2 | sed "s/^/fuzz: $name: /"
