@@ -19,7 +19,7 @@ using sqlite::Statement;
 
 namespace {
 
-constexpr size_t kMaxIdleReaders = 4;
+constexpr size_t kMaxIdleReaders = 8;
 
 constexpr char kInsertBuildSql[] =
     "INSERT INTO main_build (build_hash, build, metadata, s3_object_key, s3_object_etag, created_at)"

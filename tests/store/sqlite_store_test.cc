@@ -444,6 +444,40 @@ TEST_F(SqliteFiles, AnOlderSchemaIsUpgradedKeepingItsData) {
   EXPECT_TRUE(store->SetState("a", "b").ok());
 }
 
+TEST_F(SqliteFiles, AMigrationBlockedByAnotherWriterGivesUnavailable) {
+  const std::string path = Path("blocked.db");
+  {
+    auto connection = sqlite::Connection::Open(
+        sqlite::FileUri(path), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, path, 1000);
+    ASSERT_TRUE(connection.ok());
+    ASSERT_TRUE((*connection)->Exec("PRAGMA journal_mode = WAL", "wal").ok());
+    ASSERT_TRUE(sqlite::MigrateSchema(**connection, 1).ok());
+  }
+  SqliteRaw holder(path);
+  ASSERT_TRUE(holder.Exec("BEGIN EXCLUSIVE").ok());
+  ASSERT_TRUE(holder.Exec("INSERT INTO main_build (build_hash, build, created_at) VALUES ('h', '{}', 'now')").ok());
+  OpenOptions options;
+  options.busy_timeout_ms = 200;
+  auto store = OpenStore("sqlite:" + path, options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kUnavailable) << store.status().ToString();
+  EXPECT_THAT(store.status().message(), HasSubstr(path));
+  ASSERT_TRUE(holder.Exec("COMMIT").ok());
+  store = OpenStore("sqlite:" + path, options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto count = (*store)->CountBuilds();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 1);
+}
+
+TEST_F(SqliteFiles, AnOverlongPathIsAClearError) {
+  const std::string path = Path(std::string(5000, 'a') + ".db");
+  auto store = OpenStore("sqlite:" + path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument) << store.status().ToString();
+  EXPECT_THAT(store.status().message(), HasSubstr("aaaa.db"));
+}
+
 TEST_F(SqliteFiles, LargeDocumentsRoundTrip) {
   auto store = OpenOrDie("sqlite:" + Path("big.db"));
   ASSERT_NE(store, nullptr);
