@@ -14,6 +14,8 @@ namespace buildhub::search {
 namespace {
 
 constexpr std::string_view kStateLimitPrefix = "would result in more than ";
+// Automata up to this size get a direct ASCII table (32 KB at most).
+constexpr size_t kAsciiTableMaxStates = 128;
 
 Status TooManyNfaStates(const AutomatonLimits& limits) {
   return ResourceExhausted("is too complex: it would need more than " +
@@ -504,12 +506,14 @@ Automaton::Automaton(Dfa dfa) : dfa_(std::move(dfa)) {
     live_.push_back(0);
   }
   // Small automata get a direct table for ASCII, the common case.
-  if (dfa_.size() <= 256) {
+  if (dfa_.size() <= kAsciiTableMaxStates) {
     ascii_.assign(dfa_.size() * 128, -1);
     for (size_t s = 0; s < dfa_.size(); ++s) {
       for (const Dfa::Edge& e : dfa_.edges[s]) {
         if (e.lo >= 128 || !live_[e.to]) continue;
-        for (uint32_t c = e.lo; c <= std::min<uint32_t>(e.hi, 127); ++c) ascii_[s * 128 + c] = e.to;
+        for (uint32_t c = e.lo; c <= std::min<uint32_t>(e.hi, 127); ++c) {
+          ascii_[s * 128 + c] = static_cast<int16_t>(e.to);
+        }
       }
     }
   }
@@ -527,6 +531,13 @@ Automaton::Automaton(Dfa dfa) : dfa_(std::move(dfa)) {
     utf8::Append(only->lo, &literal_prefix_);
     s = only->to;
   }
+}
+
+size_t Automaton::memory_bytes() const {
+  size_t bytes = sizeof(*this) + ascii_.size() * sizeof(int16_t) + live_.size() + dfa_.accept.size() +
+                 literal_prefix_.size();
+  for (const auto& edges : dfa_.edges) bytes += sizeof(edges) + edges.size() * sizeof(Dfa::Edge);
+  return bytes;
 }
 
 int32_t Automaton::Step(int32_t state, uint32_t cp) const {

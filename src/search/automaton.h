@@ -124,6 +124,8 @@ class Automaton {
   // UTF-8 text that every matching term starts with ("" if none).
   const std::string& literal_prefix() const { return literal_prefix_; }
   size_t num_states() const { return dfa_.size(); }
+  // Approximate heap footprint, for caches that bound their memory.
+  size_t memory_bytes() const;
   bool matches_nothing() const { return !live_[0]; }
 
  private:
@@ -131,7 +133,7 @@ class Automaton {
 
   Dfa dfa_;
   std::vector<uint8_t> live_;         // can still reach an accepting state
-  std::vector<int32_t> ascii_;        // state * 128 + byte -> next (-1 dead)
+  std::vector<int16_t> ascii_;        // state * 128 + byte -> next (-1 dead)
   std::string literal_prefix_;
 };
 

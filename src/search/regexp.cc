@@ -29,7 +29,10 @@ namespace {
 
 // Deepest syntax tree accepted; bounds the recursion of parser and builder.
 constexpr int kMaxHeight = 256;
+// Whatever cap a caller asks for, no automaton grows beyond this.
+constexpr size_t kMaxStatesCap = 100000;
 constexpr size_t kCacheEntries = 256;
+constexpr size_t kCacheBytes = 64 << 20;
 constexpr size_t kMaxCachedPatternBytes = 4096;
 constexpr int64_t kJavaIntMax = 2147483647;
 
@@ -568,11 +571,11 @@ Status Reword(const Status& s, std::string_view kind, std::string_view pattern) 
 
 AutomatonLimits LimitsFor(size_t max_states) {
   AutomatonLimits limits;
-  limits.max_dfa_states = std::max<size_t>(max_states, 1);
   // A caller that raises the state cap (ES max_determinized_states) gets a
-  // proportionally larger work budget, within reason.
-  limits.max_work = std::clamp<size_t>(max_states * 300, limits.max_work, 100'000'000);
-  limits.max_nfa_states = std::clamp<size_t>(max_states * 20, limits.max_nfa_states, 2'000'000);
+  // proportionally larger work budget, within reason: at most ~0.5 s.
+  limits.max_dfa_states = std::clamp<size_t>(max_states, 1, kMaxStatesCap);
+  limits.max_work = std::clamp<size_t>(limits.max_dfa_states * 300, limits.max_work, 15'000'000);
+  limits.max_nfa_states = std::clamp<size_t>(limits.max_dfa_states * 20, limits.max_nfa_states, 1'000'000);
   return limits;
 }
 
@@ -653,23 +656,36 @@ class AutomatonCache {
   }
 
   void Put(const std::string& key, Entry entry) {
+    const size_t size = Size(key, entry);
+    if (size > kCacheBytes / 4) return;  // one huge automaton must not flush the rest
     std::lock_guard<std::mutex> lock(mu_);
     auto it = index_.find(key);
     if (it != index_.end()) {
+      bytes_ -= Size(key, it->second->second);
       it->second->second = std::move(entry);
+      bytes_ += size;
       lru_.splice(lru_.begin(), lru_, it->second);
-      return;
+    } else {
+      lru_.emplace_front(key, std::move(entry));
+      index_.emplace(key, lru_.begin());
+      bytes_ += size;
     }
-    lru_.emplace_front(key, std::move(entry));
-    index_.emplace(key, lru_.begin());
-    while (lru_.size() > kCacheEntries) {
+    // Bounded both in entries and in bytes.
+    while (lru_.size() > kCacheEntries || (bytes_ > kCacheBytes && lru_.size() > 1)) {
+      bytes_ -= Size(lru_.back().first, lru_.back().second);
       index_.erase(lru_.back().first);
       lru_.pop_back();
     }
   }
 
  private:
+  static size_t Size(const std::string& key, const Entry& entry) {
+    return 2 * key.size() + entry.status.message().size() + 128 +
+           (entry.automaton ? entry.automaton->memory_bytes() : 0);
+  }
+
   std::mutex mu_;
+  size_t bytes_ = 0;
   std::list<std::pair<std::string, Entry>> lru_;
   std::unordered_map<std::string, std::list<std::pair<std::string, Entry>>::iterator> index_;
 };

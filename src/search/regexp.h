@@ -41,8 +41,9 @@ class TermMatcher {
 
   // Lucene regexp syntax (see above). Errors read like ES's, e.g.
   // "expected ')' at position 3" (positions in UTF-16 units, as Java counts).
-  // Compiled automata are cached (LRU, by kind, flags, cap and pattern), so
-  // asking again for the same pattern is cheap.
+  // Compiled automata are cached (LRU, by kind, flags, cap and pattern, at
+  // most 256 entries and 64 MB), so asking again for the same pattern is
+  // cheap. `max_states` above 100,000 is treated as 100,000.
   static Result<TermMatcher> Regexp(std::string_view pattern, size_t max_states = 10000,
                                     int flags = kAllFlags);
   // Wildcard: `*` any sequence, `?` any one character, `\` escapes.

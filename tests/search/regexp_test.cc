@@ -425,6 +425,24 @@ TEST(RegexpHostile, LongButSimplePatterns) {
   EXPECT_LT(ms, kHostileBudgetMs);
 }
 
+TEST(RegexpHostile, RaisedStateCapsStayBounded) {
+  // A client may raise max_determinized_states; compile time stays bounded.
+  for (size_t cap : {size_t{100000}, size_t{1} << 40}) {
+    const auto start = std::chrono::steady_clock::now();
+    auto m = TermMatcher::Regexp(".*a.{40}", cap);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_FALSE(m.ok());
+    EXPECT_EQ(m.status().code(), StatusCode::kResourceExhausted);
+    EXPECT_LT(ms, 3 * kHostileBudgetMs);
+  }
+  // And a raised cap does let a bigger (legitimate) automaton through.
+  EXPECT_FALSE(TermMatcher::Regexp("[ab]*a[ab]{13}").ok());
+  auto bigger = TermMatcher::Regexp("[ab]*a[ab]{13}", 50000);
+  ASSERT_TRUE(bigger.ok()) << bigger.status().ToString();
+  EXPECT_TRUE(bigger->Matches("ba" + std::string(13, 'b')));
+  EXPECT_FALSE(bigger->Matches("ab" + std::string(13, 'b')));
+}
+
 TEST(RegexpHostile, MatchingIsLinearInTheTerm) {
   auto m = Re("(a|b)*c(a|b)*d");
   const std::string term = std::string(1 << 20, 'a') + "c" + std::string(1 << 20, 'b');
