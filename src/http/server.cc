@@ -475,7 +475,7 @@ Status ServerImpl::Listen(const ListenAddress& address) {
   asio::dispatch(control_, [this] { DoAccept(); });
 
   int threads = options_.threads;
-  if (threads <= 0) threads = std::max(2u, std::thread::hardware_concurrency());
+  if (threads <= 0) threads = static_cast<int>(std::max(4u, 2 * std::thread::hardware_concurrency()));
   std::lock_guard lock(threads_mu_);
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {

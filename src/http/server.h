@@ -32,7 +32,11 @@ struct ServerOptions {
   // "[::1]:8000", "[::]:8000"; "localhost:PORT" means 127.0.0.1. Port 0 picks
   // a free port (see Server::port()).
   std::string listen = "127.0.0.1:8000";
-  int threads = 0;                     // 0: one per core (at least 2)
+  // Worker threads; 0 means two per core, at least 4. More threads than
+  // cores so that a few slow searches (each may run up to the engine's time
+  // budget) cannot hold every worker while quick requests wait; the kernel
+  // time-slices them instead.
+  int threads = 0;
   size_t max_header_bytes = 16 * 1024; // request line + header fields; above: 431
   size_t max_body_bytes = 1 << 20;     // above: 413
   // From the first byte of a request to its last: a request that trickles in
@@ -40,8 +44,9 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{10000};
   // How long an open connection may sit without a request starting.
   std::chrono::milliseconds idle_timeout{30000};
-  // How long writing one response may take (a client that stops reading).
-  std::chrono::milliseconds write_timeout{10000};
+  // How long writing one response may take (a client that stops reading;
+  // generous, since a large search answer to a slow client is legitimate).
+  std::chrono::milliseconds write_timeout{30000};
   // Open connections beyond this get a 503 and are closed at once.
   size_t max_connections = 10000;
   // Stop(): how long in-flight requests get to finish.

@@ -442,6 +442,27 @@ TEST_F(ServerTest, ConnectionsOverTheCapAreRefusedPromptly) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST(ServerThreadsTest, QuickRequestsAreServedWhileTwoHandlersAreSlow) {
+  EchoHandler handler;
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";  // default thread count
+  auto server = Server::Start(options, &handler);
+  ASSERT_TRUE(server.ok());
+  uint16_t port = (*server)->port();
+  TestClient slow1(port), slow2(port);
+  ASSERT_TRUE(slow1.Send(TestClient::Format("GET", "/slow?ms=1500")));
+  ASSERT_TRUE(slow2.Send(TestClient::Format("GET", "/slow?ms=1500")));
+  std::this_thread::sleep_for(200ms);
+  auto start = std::chrono::steady_clock::now();
+  auto quick = testing::Fetch(port, "GET", "/quick");
+  ASSERT_TRUE(quick.has_value());
+  EXPECT_EQ(quick->status, 200);
+  EXPECT_LT(MillisSince(start), 1000.0);
+  EXPECT_TRUE(slow1.ReadResponse().has_value());
+  EXPECT_TRUE(slow2.ReadResponse().has_value());
+  (*server)->Stop();
+}
+
 TEST_F(ServerTest, StopFinishesARequestInFlight) {
   StartServer();
   TestClient idle(port_);
