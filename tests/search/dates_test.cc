@@ -505,6 +505,37 @@ TEST(DateInterval, BucketInvariantsHoldEverywhere) {
   }
 }
 
+TEST(Dates, RandomInputsNeverCrashAndRoundTrip) {
+  std::mt19937 rng(17);
+  const std::string alphabet = "0123456789-+:.,TZWzt ||/now+-dMyhHmsw";
+  const std::vector<std::string> formats = {"", "yyyy-MM-dd", "dd/MM/yy", "basic_date_time", "date_optional_time",
+                                            "epoch_second", "yyyy-MM-dd'T'HH:mm:ss.SSSZ", "week_date||year"};
+  const std::vector<std::string> zones = {"", "+05:30", "Europe/Paris", "America/St_Johns"};
+  size_t parsed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string s;
+    for (int k = 0, n = static_cast<int>(rng() % 30); k < n; ++k) s += alphabet[rng() % alphabet.size()];
+    if (auto v = ParseStoredDate(s)) {
+      ++parsed;
+      // Whatever was accepted prints and reads back as the same instant.
+      const std::string printed = FormatMillis(*v);
+      if (printed.size() == 24) {
+        EXPECT_EQ(ParseStoredDate(printed), *v) << s;
+      }
+    }
+    QueryDateOptions options;
+    options.format = formats[rng() % formats.size()];
+    options.time_zone = zones[rng() % zones.size()];
+    for (Rounding r : {Rounding::kFloor, Rounding::kCeil}) {
+      auto q = ParseQueryDate(s, options, r, 1560594645123);
+      if (!q.ok()) {
+        EXPECT_FALSE(q.status().message().empty());
+      }
+    }
+  }
+  EXPECT_GT(parsed, 0u);
+}
+
 TEST(Dates, ConcurrentUseOfSharedZonesAndFormats) {
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;

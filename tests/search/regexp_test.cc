@@ -443,6 +443,26 @@ TEST(RegexpHostile, RaisedStateCapsStayBounded) {
   EXPECT_FALSE(bigger->Matches("ab" + std::string(13, 'b')));
 }
 
+TEST(RegexpHostile, RandomSyntaxNeverCrashes) {
+  std::mt19937 rng(23);
+  const std::string alphabet = "()[]{}|&~*+?.@#<>-\\\"ab01,^";
+  size_t compiled = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string p;
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 16); k < n; ++k) p += alphabet[rng() % alphabet.size()];
+    auto m = TermMatcher::Regexp(p);
+    if (!m.ok()) {
+      EXPECT_FALSE(m.status().message().empty()) << p;
+      continue;
+    }
+    ++compiled;
+    (void)m->Matches("ab01");
+    (void)m->Matches("");
+    (void)m->Matches(p);
+  }
+  EXPECT_GT(compiled, 1000u);
+}
+
 TEST(RegexpHostile, MatchingIsLinearInTheTerm) {
   auto m = Re("(a|b)*c(a|b)*d");
   const std::string term = std::string(1 << 20, 'a') + "c" + std::string(1 << 20, 'b');
