@@ -119,11 +119,9 @@ class ServerImpl final : public Server {
         grace_timer_(control_),
         accept_retry_timer_(control_) {}
 
-  ~ServerImpl() override {
-    Stop();
-    // The io_context is destroyed after this body; pending handlers (and the
-    // sessions they hold) go with it. Tell sessions not to post anywhere.
-  }
+  // Stops gracefully; whatever the io_context still holds afterwards is
+  // destroyed with it (finished_ keeps those sessions from posting).
+  ~ServerImpl() override { Stop(); }
 
   Status Listen(const ListenAddress& address);
 
