@@ -139,7 +139,7 @@ Command RegisterServeCommand(CLI::App& app, GlobalOptions& global) {
       ->envname("BUILDHUB_VERSION_JSON");
   sub->add_option("--contribute-json", options->contribute_json, "contribute.json to serve")
       ->envname("BUILDHUB_CONTRIBUTE_JSON");
-  sub->add_option("--threads", options->threads, "HTTP worker threads; 0 = one per core")
+  sub->add_option("--threads", options->threads, "HTTP worker threads; 0 = two per core, at least 4")
       ->envname("BUILDHUB_THREADS")
       ->check(CLI::Range(0, 512))
       ->capture_default_str();
