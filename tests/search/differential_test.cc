@@ -42,15 +42,24 @@ struct RunStats {
   std::map<std::string, int64_t> skip_reasons;
 };
 
-// Runs `count` generated bodies through both sides; reports mismatches.
+// Runs `count` generated bodies through both sides. Mismatches are shrunk
+// (the first kShrinkLimit of them) and grouped by their shrunk body, so that
+// one loud class does not hide the others; up to BUILDHUB_DIFF_REPORT (20)
+// distinct classes are reported.
 RunStats Compare(const NaiveCorpus& oracle, SearchEngine* engine, const std::vector<NaiveDoc>& docs,
-            uint64_t seed, int64_t count, double time_limit_s) {
+                 uint64_t seed, int64_t count, double time_limit_s) {
+  const int64_t kShrinkLimit = 60;
   RunStats run;
   RandomQueryGenerator generator(seed, docs);
   auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  struct Found {
+    int64_t index;
+    json::Value body;
+  };
+  std::vector<Found> found;
   for (int64_t i = 0; i < count; ++i) {
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (elapsed > time_limit_s) {
+    if (elapsed() > time_limit_s) {
       ADD_FAILURE() << "time limit of " << time_limit_s << " s reached after " << i << " queries";
       break;
     }
@@ -67,26 +76,45 @@ RunStats Compare(const NaiveCorpus& oracle, SearchEngine* engine, const std::vec
       continue;
     }
     ++run.mismatches;
-    if (run.mismatches > EnvInt("BUILDHUB_DIFF_REPORT", kMaxReportedDefault)) continue;
-    json::Value small = Shrink(oracle, engine, body, RandomQueryGenerator::kNowMs);
-    Verdict sv = CheckOne(oracle, engine, small, RandomQueryGenerator::kNowMs);
-    std::string report = "MISMATCH seed=" + std::to_string(seed) + " query#" + std::to_string(i) +
-                         "\n  body:   " + json::Write(body) + "\n  shrunk: " + json::Write(small);
-    for (const auto& d : sv.diffs.empty() ? v.diffs : sv.diffs) report += "\n    " + d;
-    std::string engine_body = sv.diffs.empty() ? v.engine_body : sv.engine_body;
-    if (engine_body.size() > 600) engine_body = engine_body.substr(0, 600) + "...";
-    report += "\n  engine (" + std::to_string(sv.diffs.empty() ? v.engine_status : sv.engine_status) +
-              "): " + engine_body;
-    ADD_FAILURE() << report;
+    if (static_cast<int64_t>(found.size()) < kShrinkLimit) found.push_back({i, body});
   }
-  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Shrink and group.
+  struct Class {
+    int64_t count = 0;
+    std::string report;
+  };
+  std::map<std::string, Class> classes;
+  std::vector<std::string> order;
+  for (const Found& f : found) {
+    if (elapsed() > time_limit_s) break;
+    json::Value small = Shrink(oracle, engine, f.body, RandomQueryGenerator::kNowMs);
+    std::string key = json::Write(small);
+    Class& c = classes[key];
+    if (c.count++ > 0) continue;
+    order.push_back(key);
+    Verdict v = CheckOne(oracle, engine, small, RandomQueryGenerator::kNowMs);
+    std::string report = "MISMATCH seed=" + std::to_string(seed) + " query#" + std::to_string(f.index) +
+                         "\n  body:   " + json::Write(f.body) + "\n  shrunk: " + key;
+    for (const auto& d : v.diffs) report += "\n    " + d;
+    std::string engine_body = v.engine_body;
+    if (engine_body.size() > 600) engine_body = engine_body.substr(0, 600) + "...";
+    report += "\n  engine (" + std::to_string(v.engine_status) + "): " + engine_body;
+    c.report = report;
+  }
+  int64_t limit = EnvInt("BUILDHUB_DIFF_REPORT", kMaxReportedDefault);
+  for (size_t k = 0; k < order.size() && static_cast<int64_t>(k) < limit; ++k) {
+    const Class& c = classes[order[k]];
+    ADD_FAILURE() << c.report << "\n  (" << c.count << " of the first " << found.size()
+                  << " mismatches shrink to this body)";
+  }
   std::string reasons;
   for (const auto& [reason, n] : run.skip_reasons) reasons += "\n    " + std::to_string(n) + " x " + reason;
-  std::printf("differential seed %llu: %lld queries, %lld mismatches, %lld agreed 400s, %lld skipped "
-              "(oracle does not model them), %.1f s%s\n",
+  std::printf("differential seed %llu: %lld queries, %lld mismatches (%zu distinct shrunk bodies among the "
+              "first %zu), %lld agreed 400s, %lld skipped (oracle does not model them), %.1f s%s\n",
               static_cast<unsigned long long>(seed), static_cast<long long>(run.queries),
-              static_cast<long long>(run.mismatches), static_cast<long long>(run.errors_agreed),
-              static_cast<long long>(run.skipped), elapsed, reasons.c_str());
+              static_cast<long long>(run.mismatches), order.size(), found.size(),
+              static_cast<long long>(run.errors_agreed), static_cast<long long>(run.skipped), elapsed(),
+              reasons.c_str());
   return run;
 }
 

@@ -267,14 +267,14 @@ PreparedDoc Prepare(const NaiveDoc& doc, size_t ordinal) {
 const std::set<std::string>& ModeledKeys() {
   static const std::set<std::string> keys = {
       "query", "post_filter", "aggs", "aggregations", "size", "from", "sort", "_source",
-      "highlight", "suggest", "track_total_hits", "timeout", "version", "explain"};
+      "highlight", "suggest", "track_total_hits", "timeout"};
   return keys;
 }
 const std::set<std::string>& UnmodeledKeys() {
   static const std::set<std::string> keys = {
       "min_score", "search_after", "collapse", "rescore", "script_fields", "stored_fields",
       "docvalue_fields", "terminate_after", "profile", "indices_boost", "slice", "stats",
-      "ext", "track_scores", "seq_no_primary_term"};
+      "ext", "track_scores", "seq_no_primary_term", "version", "explain"};
   return keys;
 }
 

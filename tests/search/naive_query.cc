@@ -396,6 +396,8 @@ Compiled<const Value*> FieldValueParam(const std::string& qname, const Value& bo
 
 Compiled<CompiledQuery> CompileBool(const Value& params, const QueryContext& ctx);
 
+Compiled<CompiledQuery> CompileExists(const Value& params);
+
 Compiled<CompiledQuery> CompileTerm(const Value& params, const QueryContext& ctx) {
   auto fb = SingleField("term", params);
   if (!fb.ok()) return Forward<CompiledQuery>(fb);
@@ -506,11 +508,20 @@ Compiled<CompiledQuery> CompileRange(const Value& params, const QueryContext& ct
   const std::string& field = fb.value->field;
   int f = FindField(field);
   std::optional<double> constant = BoostOf(body);
-  if (f < 0) return Result(Never(), constant);
-  FieldType type = Fields()[f].type;
-  if (has_tz && type != FieldType::kDate) {
-    return Error<CompiledQuery>("[range] time_zone can not be applied to non date field [" + field + "]");
+  // ES 6.7 rewrites a range open on both sides to `exists` (objects included).
+  if (from == nullptr && to == nullptr) {
+    Value exists = Value::Object();
+    exists.set("field", Value::String(field));
+    auto c = CompileExists(exists);
+    if (c.ok()) c.value->constant_score = constant;
+    return c;
   }
+  if (f < 0) {
+    if (has_tz) return Error<CompiledQuery>("[range] time_zone can not be applied to non unmapped field [" + field + "]");
+    return Result(Never(), constant);
+  }
+  // On mapped non-date fields time_zone and format are accepted and ignored.
+  FieldType type = Fields()[f].type;
   switch (type) {
     case FieldType::kKeyword:
     case FieldType::kText: {

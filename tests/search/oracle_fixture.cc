@@ -180,32 +180,33 @@ bool RemoveAt(Value* v, const Path& path, size_t depth) {
   return child != nullptr && RemoveAt(child, path, depth + 1);
 }
 
-// Replaces the value at `path` with its own single child value when it is a
-// one-member object holding an object (e.g. {"bool": {"must": X}} -> X).
-bool HoistAt(Value* root, const Path& path) {
+Value* NodeAt(Value* root, const Path& path) {
   Value* v = root;
   for (const Step& s : path) {
     if (s.is_index) {
-      if (!v->is_array() || s.index >= v->items().size()) return false;
+      if (!v->is_array() || s.index >= v->items().size()) return nullptr;
       v = &v->mutable_items()[s.index];
     } else {
       v = v->is_object() ? v->find(s.key) : nullptr;
-      if (v == nullptr) return false;
+      if (v == nullptr) return nullptr;
     }
   }
-  if (!v->is_object() || v->size() != 1) return false;
-  const Value& inner = v->members()[0].second;
-  if (inner.is_object() && inner.size() == 1 && inner.members()[0].second.is_object()) {
-    Value replacement = inner.members()[0].second;
-    *v = replacement;
-    return true;
+  return v;
+}
+
+// Objects 2 or 3 levels below `v` (e.g. the X of {"bool": {"must": [X]}} or
+// {"constant_score": {"filter": X}}): what a query or aggregation can be
+// replaced by.
+void Descendants(const Value& v, int depth, std::vector<Value>* out) {
+  auto visit = [&](const Value& child) {
+    if (depth >= 1 && child.is_object()) out->push_back(child);
+    if (depth < 2) Descendants(child, depth + 1, out);
+  };
+  if (v.is_object()) {
+    for (const auto& [k, child] : v.members()) visit(child);
+  } else if (v.is_array()) {
+    for (const auto& child : v.items()) visit(child);
   }
-  if (inner.is_array() && inner.size() == 1 && inner.items()[0].is_object()) {
-    Value replacement = inner.items()[0];
-    *v = replacement;
-    return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -231,12 +232,21 @@ Value Shrink(const NaiveCorpus& oracle, Searcher* engine, Value body, int64_t no
         progress = true;
         break;
       }
-      Value hoisted = body;
-      if (attempts < max_attempts && HoistAt(&hoisted, p) && still_fails(hoisted)) {
-        body = std::move(hoisted);
-        progress = true;
-        break;
+      Value* node = NodeAt(&body, p);
+      if (node == nullptr || !node->is_object()) continue;
+      std::vector<Value> inner;
+      Descendants(*node, 0, &inner);
+      for (const Value& d : inner) {
+        if (attempts >= max_attempts) break;
+        Value hoisted = body;
+        *NodeAt(&hoisted, p) = d;
+        if (still_fails(hoisted)) {
+          body = std::move(hoisted);
+          progress = true;
+          break;
+        }
       }
+      if (progress) break;
     }
   }
   return body;

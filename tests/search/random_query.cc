@@ -103,7 +103,10 @@ RandomQueryGenerator::RandomQueryGenerator(uint64_t seed, const std::vector<Naiv
   std::map<std::string, std::set<std::string>> strings;
   std::map<std::string, std::set<std::string>> tokens;
   std::map<std::string, std::set<int64_t>> numbers;
+  std::map<std::string, std::set<std::string>> must_keep;  // values of the last documents
+  size_t position = 0;
   for (const NaiveDoc& d : corpus) {
+    bool tail = corpus.size() - position++ <= 16;  // the edge documents come last
     ids_.push_back(std::to_string(d.id));
     for (const auto& [object, value] : d.document.members()) {
       if (!value.is_object()) continue;
@@ -111,9 +114,14 @@ RandomQueryGenerator::RandomQueryGenerator(uint64_t seed, const std::vector<Naiv
         std::string field = object + "." + key;
         if (v.is_string()) {
           strings[field].insert(v.text());
+          if (tail) must_keep[field].insert(v.text());
           if (IsText(field)) {
             strings[field + ".keyword"].insert(v.text());
-            for (auto& t : StandardAnalyze(v.text())) tokens[field].insert(t);
+            if (tail) must_keep[field + ".keyword"].insert(v.text());
+            for (auto& t : StandardAnalyze(v.text())) {
+              tokens[field].insert(t);
+              if (tail) must_keep["tokens:" + field].insert(t);
+            }
           }
         } else if (v.is_number()) {
           if (auto n = v.as_int64()) numbers[field].insert(*n);
@@ -125,12 +133,16 @@ RandomQueryGenerator::RandomQueryGenerator(uint64_t seed, const std::vector<Naiv
   for (auto& [field, set] : strings) {
     std::vector<std::string> all(set.begin(), set.end());
     size_t step = std::max<size_t>(1, all.size() / 300);
-    for (size_t i = 0; i < all.size(); i += step) strings_[field].push_back(all[i]);
+    std::set<std::string> kept = must_keep[field];
+    for (size_t i = 0; i < all.size(); i += step) kept.insert(all[i]);
+    strings_[field].assign(kept.begin(), kept.end());
   }
   for (auto& [field, set] : tokens) {
     std::vector<std::string> all(set.begin(), set.end());
     size_t step = std::max<size_t>(1, all.size() / 300);
-    for (size_t i = 0; i < all.size(); i += step) tokens_[field].push_back(all[i]);
+    std::set<std::string> kept = must_keep["tokens:" + field];
+    for (size_t i = 0; i < all.size(); i += step) kept.insert(all[i]);
+    tokens_[field].assign(kept.begin(), kept.end());
   }
   for (auto& [field, set] : numbers) numbers_[field].assign(set.begin(), set.end());
   if (ids_.empty()) ids_.push_back("1");
@@ -298,6 +310,18 @@ Value RandomQueryGenerator::RangeQuery() {
     return Str(v);
   };
   Value body = Value::Object();
+  if (IsDate(field) && Chance(8)) {
+    // An explicit format, with bounds written in it.
+    std::string lo = DateBound().substr(0, 10), hi = DateBound().substr(0, 10);
+    bool day = lo.size() == 10 && lo[4] == '-' && hi.size() == 10 && hi[4] == '-';
+    if (day) {
+      body.set(Chance(50) ? "gte" : "gt", Str(lo));
+      body.set(Chance(50) ? "lte" : "lt", Str(hi));
+      body.set("format", Str(Chance(50) ? "yyyy-MM-dd" : "yyyy-MM-dd||epoch_millis"));
+      if (Chance(30)) body.set("time_zone", Str(Chance(50) ? "+05:30" : "Europe/Paris"));
+      return Obj({{"range", Obj({{field, body}})}});
+    }
+  }
   if (Chance(5)) {
     body.set("from", bound());
     body.set("to", Chance(20) ? Value::Null() : bound());
@@ -496,6 +520,17 @@ Value RandomQueryGenerator::QueryStringQuery() {
 }
 
 Value RandomQueryGenerator::LeafQuery() {
+  if (Chance(2)) {
+    switch (Uniform(0, 6)) {
+      case 0: return Obj({{"term", Obj({{"target.os", Obj({{"value", Str("linux")}, {"bogus", Int(1)}})}})}});
+      case 1: return Obj({{"range", Obj({{"download.size", Obj({{"gte", Int(1)}, {"foo", Int(2)}})}})}});
+      case 2: return Obj({{"match", Obj({{"build.cc", Obj({{"query", Str("gcc")}, {"operator", Str("xor")}})}})}});
+      case 3: return Obj({{"exists", Value::Object()}});
+      case 4: return Obj({{"bool", Obj({{"must", Value::Array()}, {"musts", Value::Array()}})}});
+      case 5: return Obj({{"range", Obj({{Chance(50) ? "target.version" : "nope", Obj({{"gte", Str("6")}, {"time_zone", Str("+01:00")}})}})}});
+      default: return Obj({{"prefix", Obj({{"download.size", Str("4")}})}});
+    }
+  }
   int r = static_cast<int>(Uniform(0, 99));
   if (r < 20) return TermQuery();
   if (r < 30) return TermsQuery();
@@ -805,6 +840,13 @@ Value RandomQueryGenerator::Next() {
   else if (f < 25) body.set("from", Int(-1));
   if (Chance(75)) body.set("sort", Sort(true));
   if (Chance(25)) body.set("_source", Source());
+  if (Chance(5)) {
+    body.set("highlight", Obj({{"fields", Obj({{"source.product", Value::Object()}, {"target.version", Value::Object()}})}}));
+  }
+  if (Chance(3)) {
+    body.set("suggest", Obj({{"text", Str("firefox 54")},
+                             {"suggestions", Obj({{"phrase", Obj({{"field", Str("target.version")}})}})}}));
+  }
   if (Chance(4)) body.set("track_total_hits", Value::Bool(true));
   if (Chance(4)) body.set("timeout", Str("5s"));
   return body;
