@@ -175,55 +175,82 @@ class HistogramAgg : public Aggregation {
   int64_t DateKey(int64_t v) const { return date_interval->Floor(v - date_offset) + date_offset; }
   double NumKey(double v) const { return std::floor((v - offset) / interval) * interval + offset; }
 
-  Roaring Docs(const HistBucket& b, const Roaring& docs, AggContext& ctx) const {
-    std::vector<uint32_t> ds;
-    if (field.info != nullptr) {
-      FieldType t = field.info->type;
-      (void)ForEachNumeric(ctx.snap, field.info->id, docs, ctx.deadline, [&](uint32_t d, int64_t raw) {
-        double v = NumericAsDouble(t, raw);
-        bool in = date ? DateKey(static_cast<int64_t>(v)) == b.ikey : NumKey(v) == b.key;
-        if (in) ds.push_back(d);
-      });
-    }
-    if (missing) {
-      bool in = date ? DateKey(static_cast<int64_t>(*missing)) == b.ikey : NumKey(*missing) == b.key;
-      if (in) {
-        Roaring present;
-        if (field.info != nullptr) {
-          for (const auto& seg : ctx.snap.segments) {
-            if (const NumericColumn* n = seg->numeric(field.info->id)) present |= n->present;
-          }
-        }
-        Roaring m = docs - present;
-        ForEachDoc(m, [&](uint32_t d) { ds.push_back(d); });
-      }
-    }
-    std::sort(ds.begin(), ds.end());
-    ds.erase(std::unique(ds.begin(), ds.end()), ds.end());
-    Roaring r;
-    r.addMany(ds.size(), ds.data());
-    return r;
+  struct Acc {
+    uint64_t count = 0;
+    std::vector<uint32_t> docs;
+  };
+  using AccMap = std::map<double, Acc>;  // dates: epoch ms, exact in a double
+
+  double KeyOf(double v) const {
+    return date ? static_cast<double>(DateKey(static_cast<int64_t>(v))) : NumKey(v);
   }
 
-  Status WriteBody(const Roaring& docs, AggContext& ctx, JsonOut& out) const override {
-    std::map<double, std::pair<uint64_t, uint32_t>> counts;  // key -> (count, last doc)
-    std::map<int64_t, std::pair<uint64_t, uint32_t>> dcounts;
-    auto add = [&](uint32_t d, double v) {
-      if (date) {
-        auto& c = dcounts[DateKey(static_cast<int64_t>(v))];
-        if (c.first == 0 || c.second != d) ++c.first;
-        c.second = d;
-      } else {
-        auto& c = counts[NumKey(v)];
-        if (c.first == 0 || c.second != d) ++c.first;
-        c.second = d;
-      }
-    };
+  // Counts (and, when asked, lists) the docs of each bucket in one pass.
+  // When most of a segment is in `docs`, values are walked in sorted order
+  // so that the bucket changes rarely (a calendar floor per bucket, not per
+  // value).
+  Status Collect(const Roaring& docs, AggContext& ctx, bool keep_docs, AccMap* out) const {
+    std::vector<std::pair<double, uint32_t>> extra_hits;  // multi-valued docs: (key, doc)
     if (field.info != nullptr) {
       FieldType t = field.info->type;
-      Status s = ForEachNumeric(ctx.snap, field.info->id, docs, ctx.deadline,
-                                [&](uint32_t d, int64_t raw) { add(d, NumericAsDouble(t, raw)); });
-      if (!s.ok()) return s;
+      size_t ticks = 0;
+      for (const auto& seg : ctx.snap.segments) {
+        const NumericColumn* col = seg->numeric(field.info->id);
+        if (col == nullptr) continue;
+        uint32_t base = seg->base();
+        uint64_t in_seg = RangeCardinality(docs, base, seg->end());
+        if (in_seg == 0) continue;
+        bool all = in_seg == seg->size();
+        if (in_seg * 8 >= seg->size()) {
+          double key = 0, upper = -std::numeric_limits<double>::infinity();
+          double lower = std::numeric_limits<double>::infinity();
+          Acc* acc = nullptr;
+          for (uint32_t local : col->sorted) {
+            if ((++ticks & 65535) == 0 && ctx.deadline.Expired()) return TimeBudgetError(ctx.deadline);
+            uint32_t g = base + local;
+            if (!all && !docs.contains(g)) continue;
+            double v = NumericAsDouble(t, col->values[local]);
+            if (date ? !(v < upper && v >= lower) : KeyOf(v) != key || acc == nullptr) {
+              key = KeyOf(v);
+              lower = key;
+              upper = date ? static_cast<double>(date_interval->Next(static_cast<int64_t>(key) - date_offset) + date_offset)
+                           : key + interval;
+              acc = &(*out)[key];
+            }
+            ++acc->count;
+            if (keep_docs) acc->docs.push_back(g);
+          }
+        } else {
+          bool expired = false;
+          ForEachDocInRange(docs, base, seg->end(), [&](uint32_t g) {
+            if ((++ticks & 65535) == 0 && ctx.deadline.Expired()) {
+              expired = true;
+              return false;
+            }
+            if (!col->present.contains(g)) return true;
+            Acc& a = (*out)[KeyOf(NumericAsDouble(t, col->values[g - base]))];
+            ++a.count;
+            if (keep_docs) a.docs.push_back(g);
+            return true;
+          });
+          if (expired) return TimeBudgetError(ctx.deadline);
+        }
+        for (const auto& [local, raw] : col->extra) {
+          uint32_t g = base + local;
+          if (!docs.contains(g)) continue;
+          double k = KeyOf(NumericAsDouble(t, raw));
+          // Counted once per bucket: skip the bucket of the main value.
+          if (col->present.contains(g) && KeyOf(NumericAsDouble(t, col->values[local])) == k) continue;
+          extra_hits.emplace_back(k, g);
+        }
+      }
+    }
+    std::sort(extra_hits.begin(), extra_hits.end());
+    extra_hits.erase(std::unique(extra_hits.begin(), extra_hits.end()), extra_hits.end());
+    for (const auto& [k, g] : extra_hits) {
+      Acc& a = (*out)[k];
+      ++a.count;
+      if (keep_docs) a.docs.push_back(g);
     }
     if (missing) {
       Roaring present;
@@ -233,7 +260,37 @@ class HistogramAgg : public Aggregation {
         }
       }
       Roaring m = docs - present;
-      ForEachDoc(m, [&](uint32_t d) { add(d, *missing); });
+      Acc& a = (*out)[KeyOf(*missing)];
+      a.count += m.cardinality();
+      if (keep_docs) ForEachDoc(m, [&](uint32_t d) { a.docs.push_back(d); });
+    }
+    if (keep_docs) {
+      for (auto& [k, a] : *out) std::sort(a.docs.begin(), a.docs.end());
+    }
+    return Status::Ok();
+  }
+
+  static Roaring Docs(const HistBucket& b, const AccMap& collected, bool date) {
+    Roaring r;
+    auto it = collected.find(date ? static_cast<double>(b.ikey) : b.key);
+    if (it != collected.end()) r.addMany(it->second.docs.size(), it->second.docs.data());
+    return r;
+  }
+
+  Status WriteBody(const Roaring& docs, AggContext& ctx, JsonOut& out) const override {
+    bool has_path = false;
+    for (const BucketOrder& o : order) has_path |= o.kind == BucketOrder::Kind::kPath;
+    AccMap collected;
+    Status cs = Collect(docs, ctx, !subs.empty() || has_path, &collected);
+    if (!cs.ok()) return cs;
+    std::map<double, std::pair<uint64_t, uint32_t>> counts;
+    std::map<int64_t, std::pair<uint64_t, uint32_t>> dcounts;
+    for (const auto& [k, a] : collected) {
+      if (date) {
+        dcounts[static_cast<int64_t>(k)].first = a.count;
+      } else {
+        counts[k].first = a.count;
+      }
     }
     std::vector<HistBucket> buckets;
     size_t budget = ctx.max_buckets >= ctx.buckets ? ctx.max_buckets - ctx.buckets : 0;
@@ -303,12 +360,10 @@ class HistogramAgg : public Aggregation {
       }
     }
     // Order (default _key asc).
-    bool has_path = false;
-    for (const BucketOrder& o : order) has_path |= o.kind == BucketOrder::Kind::kPath;
     std::vector<std::vector<double>> pv(has_path ? buckets.size() : 0);
     if (has_path) {
       for (size_t i = 0; i < buckets.size(); ++i) {
-        Roaring bd = Docs(buckets[i], docs, ctx);
+        Roaring bd = Docs(buckets[i], collected, date);
         for (const BucketOrder& o : order) {
           if (o.kind != BucketOrder::Kind::kPath) continue;
           auto v = PathValue(o, *this, bd, ctx);
@@ -362,7 +417,7 @@ class HistogramAgg : public Aggregation {
       out.Key("doc_count");
       out.Int(static_cast<int64_t>(b.count));
       if (!subs.empty()) {
-        Roaring bd = Docs(b, docs, ctx);
+        Roaring bd = Docs(b, collected, date);
         s = WriteSubs(bd, ctx, out);
         if (!s.ok()) return s;
       }

@@ -191,12 +191,16 @@ struct DocumentScanner::State {
   }
 
   // The field for `key` under object `node`, created on first sight with a
-  // type chosen from `first` (what the value looks like).
-  uint32_t FieldFor(uint32_t node, std::string_view key, FieldType first) {
+  // type chosen by `first()` from what the value looks like.
+  template <typename TypeFn>
+  uint32_t FieldFor(uint32_t node, std::string_view key, TypeFn&& first) {
     if (node == kNoField || key.empty()) return kNoField;
     uint32_t f = mapping->Child(node, key);
     if (f != kNoField) return f;
-    return mapping->AddField(node, key, first);
+    return mapping->AddField(node, key, first());
+  }
+  uint32_t FieldFor(uint32_t node, std::string_view key, FieldType type) {
+    return FieldFor(node, key, [type] { return type; });
   }
 
   // depth: 1 for members of the root object.
@@ -307,7 +311,7 @@ struct DocumentScanner::State {
     if (c == '"') {
       if (!String(&v.raw, &v.text)) return false;
       v.kind = ValueKind::kString;
-      v.field = FieldFor(node, key, LooksLikeDate(v.text) ? FieldType::kDate : FieldType::kText);
+      v.field = FieldFor(node, key, [&] { return LooksLikeDate(v.text) ? FieldType::kDate : FieldType::kText; });
     } else if (c == 't' || c == 'f') {
       if (!Literal(c == 't' ? "true" : "false")) return false;
       v.raw = in.substr(pos - (c == 't' ? 4 : 5), c == 't' ? 4 : 5);
@@ -333,6 +337,9 @@ struct DocumentScanner::State {
       out->shape.append(v.raw);  // kept literally; not indexed
       return true;
     }
+    const FieldInfo& info = mapping->field(v.field);
+    v.type = info.type;
+    v.keyword_sub = info.keyword_sub;
     Slot(v.field);
     out->values.push_back(v);
     return true;

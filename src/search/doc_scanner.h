@@ -24,6 +24,8 @@ enum class ValueKind : uint8_t { kString, kNumber, kTrue, kFalse };
 
 struct ScannedValue {
   uint32_t field = kNoField;
+  FieldType type = FieldType::kKeyword;  // the field's, resolved while scanning
+  uint32_t keyword_sub = kNoField;       // text fields: their `.keyword`
   ValueKind kind = ValueKind::kString;
   std::string_view raw;   // the JSON bytes of the value
   std::string_view text;  // strings: decoded text; numbers: the literal

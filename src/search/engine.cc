@@ -1,7 +1,13 @@
 #include "search/engine.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <exception>
+#include <thread>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "core/json.h"
 #include "search/aggs.h"
@@ -176,15 +182,120 @@ int64_t Engine::LastIndexedId() const { return index_.snapshot()->last_id; }
 
 Status Engine::AddDocuments(std::span<const IndexDocument> docs) { return index_.Add(docs); }
 
+namespace {
+
+// Reading and indexing on two threads: the store's scan (and JSON scanning)
+// on the caller's thread, indexing on a helper, handing over blocks of rows.
+class LoadPipeline {
+ public:
+  explicit LoadPipeline(Index::Batch* batch) : batch_(batch) {
+    // Rows never move: scanned documents point into their text.
+    for (auto& b : blocks_) {
+      b.rows.resize(kBlockRows);
+      free_.push_back(&b);
+    }
+    indexer_ = std::thread([this] { IndexLoop(); });
+  }
+  ~LoadPipeline() { Finish(); }
+
+  void Add(const store::StoredBuild& build) {
+    if (!batch_->Accept(build.id)) return;
+    if (current_ == nullptr) current_ = TakeFree();
+    Row& row = current_->rows[current_->used++];
+    row.id = build.id;
+    row.json = build.build_json;
+    batch_->builder()->ScanDocument(row.json, &row.doc);
+    if (current_->used == kBlockRows) Hand();
+  }
+
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    if (current_ != nullptr && current_->used > 0) Hand();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    indexer_.join();
+  }
+
+ private:
+  static constexpr size_t kBlockRows = 512;
+  struct Row {
+    int64_t id = 0;
+    std::string json;
+    ScannedDocument doc;
+  };
+  struct Block {
+    std::vector<Row> rows;
+    size_t used = 0;
+  };
+
+  Block* TakeFree() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    Block* b = free_.back();
+    free_.pop_back();
+    return b;
+  }
+
+  void Hand() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      full_.push_back(current_);
+    }
+    current_ = nullptr;
+    cv_.notify_all();
+  }
+
+  void IndexLoop() {
+    while (true) {
+      Block* b;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return !full_.empty() || done_; });
+        if (full_.empty()) return;
+        b = full_.front();
+        full_.erase(full_.begin());
+      }
+      for (size_t i = 0; i < b->used; ++i) batch_->builder()->AddScanned(b->rows[i].id, b->rows[i].json, b->rows[i].doc);
+      b->used = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        free_.push_back(b);
+      }
+      cv_.notify_all();
+    }
+  }
+
+  Index::Batch* batch_;
+  Block blocks_[4];
+  Block* current_ = nullptr;
+  std::vector<Block*> free_, full_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  bool finished_ = false;
+  std::thread indexer_;
+};
+
+}  // namespace
+
 Status Engine::CatchUp() {
   if (store_ == nullptr) return Status::Ok();
   std::lock_guard<std::mutex> lock(catch_up_mu_);
   auto batch = index_.Begin();
   int64_t after = index_.snapshot()->last_id;
-  Status s = store_->ScanBuilds(after, 0, [&](const store::StoredBuild& b) {
-    batch->Add(b.id, b.build_json);
-    return true;
-  });
+  Status s;
+  {
+    LoadPipeline pipeline(batch.get());
+    s = store_->ScanBuilds(after, 0, [&](const store::StoredBuild& b) {
+      pipeline.Add(b);
+      return true;
+    });
+    pipeline.Finish();
+  }
   if (!s.ok()) return s.WithContext("reading new builds from the store");
   return index_.Commit(std::move(batch));
 }
@@ -192,6 +303,9 @@ Status Engine::CatchUp() {
 Status Engine::Load() {
   auto start = std::chrono::steady_clock::now();
   Status s = CatchUp();
+#if defined(__GLIBC__)
+  malloc_trim(0);  // hand the load's transient buffers back to the system
+#endif
   load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return s;
 }

@@ -46,6 +46,16 @@ class Index {
     void Add(int64_t id, std::string_view build_json);
     size_t size() const { return builder_ ? builder_->size() : 0; }
 
+    // For loading on two threads: Accept() (in id order) says whether a
+    // document is new; then builder()->ScanDocument() on the reading thread
+    // and builder()->AddScanned() on the indexing thread, in the same order.
+    bool Accept(int64_t id) {
+      if (id <= last_id_) return false;
+      last_id_ = id;
+      return true;
+    }
+    SegmentBuilder* builder() { return builder_.get(); }
+
    private:
     friend class Index;
     explicit Batch(Index* index);

@@ -1,6 +1,8 @@
 #include "search/segment_builder.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -11,6 +13,8 @@
 #include "search/analyzer.h"
 #include "search/dates.h"
 #include "search/doc_scanner.h"
+#include "search/fast_date.h"
+#include "search/string_sort.h"
 
 namespace buildhub::search {
 
@@ -52,26 +56,89 @@ class Arena {
   size_t used_ = 0;
 };
 
+// Interns strings into arrival ordinals: an open-addressing table of
+// (hash, ordinal) pairs, one probe sequence per lookup and no per-string
+// nodes — the load interns tens of millions of values.
 class StringIndex {
  public:
   explicit StringIndex(Arena* arena) : arena_(arena) {}
-  uint32_t Intern(std::string_view s) {
-    auto it = map_.find(s);
-    if (it != map_.end()) return it->second;
-    std::string_view kept = arena_->Copy(s);
-    uint32_t ord = static_cast<uint32_t>(strings_.size());
-    strings_.push_back(kept);
-    map_.emplace(kept, ord);
-    return ord;
+
+  // `*fresh` (optional) tells whether the string was new.
+  uint32_t Intern(std::string_view s, bool* fresh = nullptr) {
+    if ((strings_.size() + 1) * 2 > slots_.size()) Grow();
+    uint64_t h = Hash(s);
+    uint32_t tag = static_cast<uint32_t>(h >> 32);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      uint64_t slot = slots_[i];
+      if (slot == 0) {
+        uint32_t ord = static_cast<uint32_t>(strings_.size());
+        strings_.push_back(arena_->Copy(s));
+        slots_[i] = (static_cast<uint64_t>(tag) << 32) | (ord + 1);
+        if (fresh) *fresh = true;
+        return ord;
+      }
+      if (static_cast<uint32_t>(slot >> 32) == tag) {
+        uint32_t ord = static_cast<uint32_t>(slot & 0xFFFFFFFFu) - 1;
+        if (strings_[ord] == s) {
+          if (fresh) *fresh = false;
+          return ord;
+        }
+      }
+    }
   }
+
+  // Appends a string known to be new (no lookup).
+  uint32_t Append(std::string_view s) {
+    strings_.push_back(arena_->Copy(s));
+    return static_cast<uint32_t>(strings_.size() - 1);
+  }
+
   const std::vector<std::string_view>& strings() const { return strings_; }
-  void ReleaseMap() { std::unordered_map<std::string_view, uint32_t>().swap(map_); }
+  void ReleaseMap() { std::vector<uint64_t>().swap(slots_); }
 
  private:
+  static uint64_t Hash(std::string_view s) {
+    // FNV-1a over 8-byte words, then a final mix: fast for short keys.
+    uint64_t h = 0xcbf29ce484222325ULL ^ s.size();
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = (h ^ w) * 0x100000001b3ULL;
+      h ^= h >> 29;
+    }
+    for (; i < s.size(); ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+  }
+
+  void Grow() {
+    size_t n = slots_.empty() ? 64 : slots_.size() * 2;
+    std::vector<uint64_t> next(n, 0);
+    size_t mask = n - 1;
+    for (uint64_t slot : slots_) {
+      if (slot == 0) continue;
+      uint32_t ord = static_cast<uint32_t>(slot & 0xFFFFFFFFu) - 1;
+      uint64_t h = Hash(strings_[ord]);
+      size_t i = h & mask;
+      while (next[i] != 0) i = (i + 1) & mask;
+      next[i] = slot;
+    }
+    slots_.swap(next);
+  }
+
   Arena* arena_;
-  std::unordered_map<std::string_view, uint32_t> map_;
+  std::vector<uint64_t> slots_;
   std::vector<std::string_view> strings_;
 };
+
+// Values seen before a field decides whether to keep deduping.
+constexpr uint64_t kProbe = 16384;
 
 template <typename T>
 void SetAt(std::vector<T>& v, uint32_t i, T value, T fill) {
@@ -85,14 +152,31 @@ struct KeywordBuild {
   std::vector<uint32_t> ords;
   std::vector<std::pair<uint32_t, uint32_t>> extra;
 
+  // Fields whose values are nearly all distinct (URLs, ids) stop deduping
+  // through the hash table: duplicates are merged when the dictionary is
+  // sorted, which happens anyway.
+  bool append_mode = false;
+  uint64_t added = 0;
+
   void Add(uint32_t local, std::string_view term) {
-    uint32_t ord = terms.Intern(term);
+    uint32_t ord;
+    if (append_mode) {
+      ord = terms.Append(term);
+    } else {
+      ord = terms.Intern(term);
+      if (++added == kProbe && terms.strings().size() * 4 > added * 3) {
+        append_mode = true;
+        terms.ReleaseMap();
+      }
+    }
     if (local < ords.size() && ords[local] != kNoOrd) {
       extra.emplace_back(local, ord);
     } else {
       SetAt(ords, local, ord, kNoOrd);
     }
   }
+  // A value no other doc has (the store id).
+  void AddFresh(uint32_t local, std::string_view term) { SetAt(ords, local, terms.Append(term), kNoOrd); }
 };
 
 struct NumericBuild {
@@ -120,7 +204,13 @@ struct RawBuild {
   explicit RawBuild(Arena* a) : values(a) {}
   StringIndex values;
   std::vector<uint32_t> ords;
+  // Dates: the instant of each raw value, parsed once (kUnparsed: invalid).
+  std::vector<int64_t> parsed;
+  bool append_mode = false;
+  uint64_t added = 0;
 };
+
+constexpr int64_t kUnparsed = INT64_MIN;
 
 struct FieldBuild {
   std::unique_ptr<KeywordBuild> keyword;
@@ -231,21 +321,74 @@ struct SegmentBuilder::Impl {
     if (!f.text) f.text = std::make_unique<TextBuild>(&arena);
     return *f.text;
   }
-  void Raw(uint32_t id, uint32_t local, std::string_view raw) {
+  RawBuild& RawOf(uint32_t id) {
     FieldBuild& f = Field(id);
     if (!f.raw) f.raw = std::make_unique<RawBuild>(&arena);
-    SetAt(f.raw->ords, local, f.raw->values.Intern(raw), kNoOrd);
+    return *f.raw;
+  }
+  // Raw values are deduped only to save memory: once they prove nearly all
+  // distinct, they are appended.
+  static uint32_t RawIntern(RawBuild& r, std::string_view raw, bool* fresh) {
+    if (r.append_mode) {
+      *fresh = true;
+      return r.values.Append(raw);
+    }
+    uint32_t ord = r.values.Intern(raw, fresh);
+    if (++r.added == kProbe && r.values.strings().size() * 4 > r.added * 3) {
+      r.append_mode = true;
+      r.values.ReleaseMap();
+    }
+    return ord;
+  }
+  uint32_t Raw(uint32_t id, uint32_t local, std::string_view raw) {
+    RawBuild& r = RawOf(id);
+    bool fresh;
+    uint32_t ord = RawIntern(r, raw, &fresh);
+    SetAt(r.ords, local, ord, kNoOrd);
+    return ord;
+  }
+
+  // A date value: stored dates repeat (every locale of a build shares its
+  // build date), so each distinct raw value is parsed once.
+  void IndexDate(uint32_t local, const ScannedValue& v, bool exact) {
+    RawBuild& r = RawOf(v.field);
+    bool fresh = false;
+    uint32_t ord = RawIntern(r, v.raw, &fresh);
+    if (exact) SetAt(r.ords, local, ord, kNoOrd);
+    if (fresh) {
+      std::optional<int64_t> ms;
+      if (v.kind == ValueKind::kString) {
+        int64_t fast;
+        ms = FastIsoMillis(v.text, &fast) ? std::optional<int64_t>(fast) : dates::ParseStoredDate(v.text);
+      } else if (v.kind == ValueKind::kNumber) {
+        int64_t x;
+        bool canonical;
+        if (ParseLong(v, &x, &canonical)) ms = x;
+      }
+      if (r.parsed.size() <= ord) r.parsed.resize(ord + 1, kUnparsed);
+      r.parsed[ord] = ms.value_or(kUnparsed);
+    }
+    int64_t ms = r.parsed[ord];
+    if (ms != kUnparsed) Numeric(v.field).Add(local, ms);
   }
 
   void Add(int64_t store_id, std::string_view json) {
+    scanner.Scan(json, &doc);
+    AddScanned(store_id, json, doc);
+  }
+
+  void AddScanned(int64_t store_id, std::string_view json, const ScannedDocument& doc) {
     uint32_t local = n++;
     if (!store_ids.empty() && store_id <= store_ids.back()) ids_ascending = false;
     store_ids.push_back(store_id);
     char buf[24];
     auto w = std::to_chars(buf, buf + sizeof buf, store_id);
-    Keyword(id_field).Add(local, std::string_view(buf, w.ptr - buf));
+    if (ids_ascending) {
+      Keyword(id_field).AddFresh(local, std::string_view(buf, w.ptr - buf));
+    } else {
+      Keyword(id_field).Add(local, std::string_view(buf, w.ptr - buf));
+    }
 
-    scanner.Scan(json, &doc);
     if (!doc.valid) {
       invalid.push_back(local);
       verbatim.emplace(local, std::string(json));
@@ -272,9 +415,8 @@ struct SegmentBuilder::Impl {
   }
 
   void Index(uint32_t local, const ScannedValue& v, bool exact) {
-    const FieldInfo& info = mapping->field(v.field);
     bool reproduced = false;
-    switch (info.type) {
+    switch (v.type) {
       case FieldType::kKeyword:
         Keyword(v.field).Add(local, ScalarText(v));
         reproduced = StringReproduces(v);
@@ -282,7 +424,7 @@ struct SegmentBuilder::Impl {
       case FieldType::kText: {
         std::string_view t = ScalarText(v);
         if (Utf16Length(t) <= kIgnoreAbove) {
-          Keyword(info.keyword_sub).Add(local, t);
+          Keyword(v.keyword_sub).Add(local, t);
         } else {
           TextBuild& tb = Text(v.field);
           tb.long_docs.emplace_back(local, tb.long_values.Intern(t));
@@ -305,18 +447,9 @@ struct SegmentBuilder::Impl {
         if (ParseDouble(v, &d)) Numeric(v.field).Add(local, DoubleBits(d));
         break;
       }
-      case FieldType::kDate: {
-        std::optional<int64_t> ms;
-        if (v.kind == ValueKind::kString) {
-          ms = dates::ParseStoredDate(v.text);
-        } else if (v.kind == ValueKind::kNumber) {
-          int64_t x;
-          bool canonical;
-          if (ParseLong(v, &x, &canonical)) ms = x;
-        }
-        if (ms) Numeric(v.field).Add(local, *ms);
-        break;
-      }
+      case FieldType::kDate:
+        IndexDate(local, v, exact);
+        return;  // the raw value is kept by IndexDate
       case FieldType::kBoolean:
         if (v.kind == ValueKind::kTrue || v.kind == ValueKind::kFalse) {
           Numeric(v.field).Add(local, v.kind == ValueKind::kTrue ? 1 : 0);
@@ -334,17 +467,19 @@ struct SegmentBuilder::Impl {
   std::unique_ptr<KeywordColumn> FinishKeyword(KeywordBuild& b) {
     auto col = std::make_unique<KeywordColumn>();
     const auto& arrival = b.terms.strings();
-    uint32_t nt = static_cast<uint32_t>(arrival.size());
-    std::vector<uint32_t> order(nt);
+    std::vector<uint32_t> order(arrival.size());
     std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(),
-              [&](uint32_t a, uint32_t c) { return arrival[a] < arrival[c]; });
-    std::vector<uint32_t> remap(nt);
-    std::vector<std::string_view> sorted(nt);
-    for (uint32_t i = 0; i < nt; ++i) {
-      remap[order[i]] = i;
-      sorted[i] = arrival[order[i]];
+    SortStrings(arrival, &order);
+    // Equal strings (appended values) share one ordinal.
+    std::vector<uint32_t> remap(arrival.size());
+    std::vector<std::string_view> sorted;
+    sorted.reserve(arrival.size());
+    for (uint32_t i = 0; i < order.size(); ++i) {
+      std::string_view t = arrival[order[i]];
+      if (sorted.empty() || sorted.back() != t) sorted.push_back(t);
+      remap[order[i]] = static_cast<uint32_t>(sorted.size() - 1);
     }
+    uint32_t nt = static_cast<uint32_t>(sorted.size());
     col->dict = TermDict::FromList(sorted);
     b.ords.resize(n, kNoOrd);
     for (uint32_t& o : b.ords) {
@@ -523,6 +658,55 @@ struct SegmentBuilder::Impl {
     return col;
   }
 
+  void FinishColumns(uint32_t f, Segment* seg) {
+    FieldType type = mapping->field(f).type;
+    FieldColumns& fc = seg->fields_[f];
+    FieldBuild& b = fields[f];
+    if (b.keyword) {
+      b.keyword->terms.ReleaseMap();
+      fc.keyword = FinishKeyword(*b.keyword);
+      b.keyword.reset();
+    }
+    if (b.numeric) {
+      fc.numeric = FinishNumeric(*b.numeric, type);
+      b.numeric.reset();
+    }
+    if (b.raw) {
+      auto raw = std::make_unique<RawPool>();
+      raw->values = TermDict::FromList(b.raw->values.strings());
+      raw->ords = std::move(b.raw->ords);
+      raw->ords.resize(n, kNoOrd);
+      fc.raw = std::move(raw);
+      b.raw.reset();
+    }
+  }
+
+  void FinishTextColumn(uint32_t f, Segment* seg) {
+    const FieldInfo& info = mapping->field(f);
+    FieldBuild& b = fields[f];
+    const KeywordColumn* short_col = seg->keyword(info.keyword_sub);
+    if (!b.text && short_col == nullptr) return;
+    seg->fields_[f].text = FinishText(f, b.text.get(), short_col);
+    b.text.reset();
+  }
+
+  // Runs fn over `tasks` on this thread and, for big segments, one more
+  // (the fields are independent).
+  template <typename Fn>
+  void ForAll(const std::vector<uint32_t>& tasks, Fn&& fn) {
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i = next++; i < tasks.size(); i = next++) fn(tasks[i]);
+    };
+    if (n < 50000 || tasks.size() < 2) {
+      worker();
+      return;
+    }
+    std::thread helper(worker);
+    worker();
+    helper.join();
+  }
+
   std::unique_ptr<Segment> Finish() {
     auto seg = std::unique_ptr<Segment>(new Segment());
     seg->base_ = base;
@@ -531,39 +715,23 @@ struct SegmentBuilder::Impl {
     size_t nf = mapping->size();
     fields.resize(nf);
     seg->fields_.resize(nf);
-    // Keyword and numeric columns first: text columns read their sub-fields.
+    for (uint32_t f = 0; f < nf; ++f) seg->fields_[f].type = mapping->field(f).type;
+    // Keyword and numeric columns first (biggest first): text columns read
+    // their `.keyword` sub-fields.
+    std::vector<uint32_t> tasks;
+    auto weight = [&](uint32_t f) {
+      const FieldBuild& b = fields[f];
+      return (b.keyword ? b.keyword->terms.strings().size() : 0) + (b.raw ? b.raw->values.strings().size() : 0) +
+             (b.numeric ? b.numeric->values.size() / 4 : 0);
+    };
+    for (uint32_t f = 0; f < nf; ++f) tasks.push_back(f);
+    std::sort(tasks.begin(), tasks.end(), [&](uint32_t a, uint32_t c) { return weight(a) > weight(c); });
+    ForAll(tasks, [&](uint32_t f) { FinishColumns(f, seg.get()); });
+    tasks.clear();
     for (uint32_t f = 0; f < nf; ++f) {
-      FieldType type = mapping->field(f).type;
-      FieldColumns& fc = seg->fields_[f];
-      fc.type = type;
-      FieldBuild& b = fields[f];
-      if (b.keyword) {
-        b.keyword->terms.ReleaseMap();
-        fc.keyword = FinishKeyword(*b.keyword);
-        b.keyword.reset();
-      }
-      if (b.numeric) {
-        fc.numeric = FinishNumeric(*b.numeric, type);
-        b.numeric.reset();
-      }
-      if (b.raw) {
-        auto raw = std::make_unique<RawPool>();
-        raw->values = TermDict::FromList(b.raw->values.strings());
-        raw->ords = std::move(b.raw->ords);
-        raw->ords.resize(n, kNoOrd);
-        fc.raw = std::move(raw);
-        b.raw.reset();
-      }
+      if (mapping->field(f).type == FieldType::kText) tasks.push_back(f);
     }
-    for (uint32_t f = 0; f < nf; ++f) {
-      const FieldInfo& info = mapping->field(f);
-      if (info.type != FieldType::kText) continue;
-      FieldBuild& b = fields[f];
-      const KeywordColumn* short_col = seg->keyword(info.keyword_sub);
-      if (!b.text && short_col == nullptr) continue;
-      seg->fields_[f].text = FinishText(f, b.text.get(), short_col);
-      b.text.reset();
-    }
+    ForAll(tasks, [&](uint32_t f) { FinishTextColumn(f, seg.get()); });
     seg->shapes_ = std::move(shapes);
     seg->doc_shape_ = std::move(doc_shape);
     seg->verbatim_ = std::move(verbatim);
@@ -578,6 +746,12 @@ SegmentBuilder::SegmentBuilder(Mapping* mapping, uint32_t base)
 SegmentBuilder::~SegmentBuilder() = default;
 
 void SegmentBuilder::Add(int64_t store_id, std::string_view build_json) { impl_->Add(store_id, build_json); }
+void SegmentBuilder::ScanDocument(std::string_view build_json, ScannedDocument* doc) {
+  impl_->scanner.Scan(build_json, doc);
+}
+void SegmentBuilder::AddScanned(int64_t store_id, std::string_view build_json, const ScannedDocument& doc) {
+  impl_->AddScanned(store_id, build_json, doc);
+}
 uint32_t SegmentBuilder::size() const { return impl_->n; }
 std::unique_ptr<Segment> SegmentBuilder::Finish() { return impl_->Finish(); }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string_view>
 
+#include "search/doc_scanner.h"
 #include "search/mapping.h"
 #include "search/segment.h"
 
@@ -22,6 +23,12 @@ class SegmentBuilder {
 
   void Add(int64_t store_id, std::string_view build_json);
   uint32_t size() const;
+
+  // Add() in two stages that may run on two threads, documents in order:
+  // ScanDocument() resolves fields (and may grow the mapping); AddScanned()
+  // then indexes the document without touching the mapping.
+  void ScanDocument(std::string_view build_json, ScannedDocument* doc);
+  void AddScanned(int64_t store_id, std::string_view build_json, const ScannedDocument& doc);
 
   std::unique_ptr<Segment> Finish();
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "engine_fixture.h"
+#include "ingest/generate.h"
 #include "store/store.h"
 #include "support/fixtures.h"
 
@@ -177,6 +178,43 @@ TEST(EngineStore, LoadsEverythingAndFollowsTheChangeFeed) {
   // Nothing new: nothing changes.
   ASSERT_TRUE(engine.CatchUp().ok());
   EXPECT_EQ(engine.DocumentCount(), 10);
+}
+
+TEST(EngineStore, LoadedSourcesMatchTheStoreByteForByte) {
+  StoreFixture f;
+  ingest::CorpusGenerator gen(99);
+  std::vector<std::string> docs;
+  for (int i = 0; i < 3000; ++i) docs.push_back(json::Write(gen.Next()));
+  f.Insert(docs);
+  auto opened = OpenSearchEngine(f.store.get());
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  SearchEngine& engine = **opened;
+  ASSERT_EQ(engine.DocumentCount(), 3000);
+  for (int from = 0; from < 3000; from += 1000) {
+    SearchResult r = engine.Search(R"({"size": 1000, "sort": "_doc", "from": )" + std::to_string(from) + "}");
+    ASSERT_EQ(r.http_status, 200);
+    size_t pos = 0;
+    for (int i = from; i < from + 1000; ++i) {
+      std::string expected = "\"_source\":{\"id\":" + std::to_string(i + 1) + "," + docs[i].substr(1);
+      size_t at = r.body.find(expected, pos);
+      ASSERT_NE(at, std::string::npos) << "document " << i + 1;
+      pos = at + expected.size();
+    }
+  }
+  // Every document is found by its own values.
+  for (int i = 0; i < 3000; i += 97) {
+    auto doc = json::Parse(docs[i]);
+    ASSERT_TRUE(doc.ok());
+    std::string url = doc->find("download")->find("url")->text();
+    json::Value q = json::Value::Object();
+    json::Value term = json::Value::Object();
+    term.set("download.url", json::Value::String(url));
+    json::Value wrap = json::Value::Object();
+    wrap.set("term", std::move(term));
+    q.set("query", std::move(wrap));
+    SearchResult r = engine.Search(json::Write(q));
+    EXPECT_NE(r.body.find("\"_id\":\"" + std::to_string(i + 1) + "\""), std::string::npos) << url;
+  }
 }
 
 TEST(EngineStore, RefusesANullStore) {
