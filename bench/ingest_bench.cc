@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   ingest::PipelineOptions options;
   options.workers = workers;
   options.batch_size = batch_size;
+  options.store_object_keys = false;  // as `buildhub ingest` does
   auto t1 = std::chrono::steady_clock::now();
   ingest::IngestStats stats;
   {

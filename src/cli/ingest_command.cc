@@ -40,6 +40,7 @@ int RunIngest(const GlobalOptions& global, const IngestOptions& options) {
   ingest::PipelineOptions pipeline_options;
   pipeline_options.source = "local";
   pipeline_options.metric_prefix = "ingest";
+  pipeline_options.store_object_keys = false;
   pipeline_options.batch_size = options.batch_size;
   pipeline_options.workers = options.workers;
 

@@ -120,8 +120,10 @@ Status Pipeline::Commit(PreparedBatch& batch) {
       continue;
     }
     for (auto& b : doc.builds) {
-      b.s3_object_key = item.key;
-      b.s3_object_etag = item.etag;
+      if (options_.store_object_keys) {
+        b.s3_object_key = item.key;
+        b.s3_object_etag = item.etag;
+      }
       builds.push_back(std::move(b));
     }
   }

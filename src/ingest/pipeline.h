@@ -43,6 +43,10 @@ struct PipelineOptions {
   // Metric key prefix: "<prefix>_inserted", "<prefix>_not_inserted"
   // ("sqs", "backfill", "kinto", "ingest").
   std::string metric_prefix = "ingest";
+  // Store each item's key and ETag as s3_object_key/s3_object_etag (S3
+  // sources). Local files leave them "" as the original did for builds that
+  // did not come from S3; their path still names them in rejections.
+  bool store_object_keys = true;
   size_t batch_size = 1000;       // documents per transaction
   size_t workers = 0;             // preparing threads; 0 = hardware concurrency
   // Called on the committing thread for every item, in input order, after

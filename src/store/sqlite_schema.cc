@@ -25,7 +25,7 @@ CREATE TABLE main_build (
   s3_object_key TEXT,
   s3_object_etag TEXT
 );
-CREATE INDEX main_build_s3_object_key ON main_build (s3_object_key);
+CREATE INDEX main_build_s3_object_key ON main_build (s3_object_key) WHERE s3_object_key > '';
 )sql"},
     {2, R"sql(
 CREATE TABLE rejected_build (

@@ -545,7 +545,9 @@ Status SqliteStore::UpdateEtag(std::string_view key, std::string_view build_hash
   std::string doing = "updating the ETag of " + std::string(key);
   return InWriteTransaction(connection, doing, [&]() -> Status {
     auto update = connection.Prepare(
-        "UPDATE main_build SET s3_object_etag = ?1 WHERE s3_object_key = ?2 AND build_hash = ?3",
+        // The last term lets SQLite use the partial index on non-empty keys.
+        "UPDATE main_build SET s3_object_etag = ?1 WHERE s3_object_key = ?2 AND build_hash = ?3"
+        " AND s3_object_key > ''",
         doing);
     if (!update.ok()) return update.status();
     update->BindText(1, etag);

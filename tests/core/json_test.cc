@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace buildhub::json {
 namespace {
@@ -74,6 +76,37 @@ TEST(JsonPython, FloatRepr) {
   EXPECT_EQ(PythonFloatRepr(-2.5e-7), "-2.5e-07");
   EXPECT_EQ(PythonFloatRepr(123.456), "123.456");
   EXPECT_EQ(PythonFloatRepr(std::numeric_limits<double>::infinity()), "Infinity");
+}
+
+}  // namespace
+}  // namespace buildhub::json
+
+namespace buildhub::json {
+namespace {
+
+// Every string survives both writers: random UTF-8 with quotes, backslashes,
+// control characters and non-ASCII at every offset of the 8-byte fast path.
+TEST(JsonWrite, RandomStringsRoundTrip) {
+  const std::vector<std::string> alphabet = {"a", "Z", " ", "\"", "\\", "\n", "\x01", "\x1f", "/", "\xC3\xA9",
+                                             "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\x7f"};
+  uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    size_t len = next() % 40;
+    for (size_t i = 0; i < len; ++i) s += alphabet[next() % alphabet.size()];
+    std::string compact;
+    WriteString(s, &compact);
+    auto back = Parse(compact);
+    ASSERT_TRUE(back.ok()) << compact;
+    ASSERT_EQ(back->text(), s);
+    auto canonical = Parse(WritePythonCanonical(Value::String(s)));
+    ASSERT_TRUE(canonical.ok());
+    ASSERT_EQ(canonical->text(), s);
+  }
 }
 
 }  // namespace
