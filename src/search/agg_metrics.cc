@@ -358,6 +358,8 @@ class TopHitsAgg : public MetricAggregation {
       out.Null();
     } else if (ctx.scorer == nullptr || ctx.scorer->constant()) {
       out.Score(ctx.scorer ? ctx.scorer->ConstantScore() : 1.0f);
+    } else if (auto groups = ctx.scorer->ScoreGroups(docs); groups && !groups->empty()) {
+      out.Score(groups->front().first);
     } else {
       float best = -std::numeric_limits<float>::infinity();
       ForEachDoc(docs, [&](uint32_t d) { best = std::max(best, ctx.scorer->Score(d)); });

@@ -97,6 +97,8 @@ class Execution {
       out.Double(0.0);
     } else if ((*scorer)->constant()) {
       out.Score((*scorer)->ConstantScore());
+    } else if (auto groups = (*scorer)->ScoreGroups(*hits_from); groups && !groups->empty()) {
+      out.Score(groups->front().first);
     } else {
       float best = -1e30f;
       size_t i = 0;

@@ -333,8 +333,14 @@ bool WalkNumeric(const Segment& seg, const Roaring& docs, const SortField& f, si
       f.mode != SortField::Mode::kDefault) {
     return false;
   }
-  // Expected walk length k * size / in_seg against a scan of in_seg docs.
-  if (static_cast<double>(k) * seg.size() / static_cast<double>(in_seg) > static_cast<double>(in_seg) / 4) return false;
+  // The walk costs about k * size / in_seg steps when the sort field does not
+  // follow the filter, and at worst a pass over the segment (a bit test per
+  // doc); the heap costs a key per doc of in_seg. Walk when the set is dense
+  // or the expected walk short.
+  if (in_seg * 8 < seg.size() &&
+      static_cast<double>(k) * seg.size() / static_cast<double>(in_seg) > static_cast<double>(in_seg) / 4) {
+    return false;
+  }
   bool dbl = f.type == FieldType::kDouble;
   auto key_of = [&](uint32_t local) {
     uint64_t key = dbl ? DoubleKey(BitsDouble(col->values[local])) : IntKey(col->values[local]);
@@ -345,23 +351,40 @@ bool WalkNumeric(const Segment& seg, const Roaring& docs, const SortField& f, si
   };
   auto missing_docs = [&](uint64_t key) {
     // Docs of this segment in `docs` without a value, ascending.
-    size_t added = 0;
-    ForEachDocInRange(docs, seg.base(), seg.end(), [&](uint32_t d) {
+    if (out->size() >= k) return;
+    Roaring absent = docs - col->present;
+    size_t added = out->size();
+    ForEachDocInRange(absent, seg.base(), seg.end(), [&](uint32_t d) {
       if (added >= k) return false;
-      if (!col->present.contains(d)) {
-        emit(d, key);
-        ++added;
-      }
+      emit(d, key);
+      ++added;
       return true;
     });
   };
   if (f.missing == SortField::Missing::kFirst) missing_docs(kMissingFirst);
   const auto& sorted = col->sorted;
   size_t taken = out->size();
+  bool all = in_seg == seg.size();
+  // Membership tests: a plain bitset once the walk proves long.
+  std::vector<uint64_t> bits;
+  size_t steps = 0;
+  auto member = [&](uint32_t local) {
+    if (all) return true;
+    if (++steps == 4096) {
+      bits.assign((seg.size() + 63) / 64, 0);
+      ForEachDocInRange(docs, seg.base(), seg.end(), [&](uint32_t d) {
+        uint32_t l = d - seg.base();
+        bits[l >> 6] |= uint64_t{1} << (l & 63);
+        return true;
+      });
+    }
+    if (!bits.empty()) return ((bits[local >> 6] >> (local & 63)) & 1) != 0;
+    return docs.contains(seg.base() + local);
+  };
   if (!f.desc) {
     for (size_t i = 0; i < sorted.size(); ++i) {
       uint32_t g = seg.base() + sorted[i];
-      if (!docs.contains(g)) continue;
+      if (!member(sorted[i])) continue;
       uint64_t key = key_of(sorted[i]);
       if (taken >= k && key != out->back().keys[0]) break;
       emit(g, key);
@@ -371,7 +394,7 @@ bool WalkNumeric(const Segment& seg, const Roaring& docs, const SortField& f, si
     // Backwards: equal values come doc-descending; the caller re-sorts.
     for (size_t i = sorted.size(); i-- > 0;) {
       uint32_t g = seg.base() + sorted[i];
-      if (!docs.contains(g)) continue;
+      if (!member(sorted[i])) continue;
       uint64_t key = key_of(sorted[i]);
       if (taken >= k && key != out->back().keys[0]) break;
       emit(g, key);
@@ -449,6 +472,27 @@ Result<std::vector<Hit>> CollectHits(const Snapshot& snap, const Roaring& docs, 
       bool reverse = f.kind == SortField::Kind::kDoc ? f.desc : !f.desc;
       if (f.kind == SortField::Kind::kScore) reverse = false;  // equal scores: doc order
       for (uint32_t d : FirstDocs(docs, o.from, o.size, reverse)) hits.push_back({d, score_of(d)});
+      return hits;
+    }
+  }
+
+  // Score order: groups of equal score, best first, docs ascending within.
+  if (!after && sort->size() == 1 && (*sort)[0].kind == SortField::Kind::kScore && (*sort)[0].desc &&
+      scorer != nullptr) {
+    if (auto groups = scorer->ScoreGroups(docs)) {
+      size_t skip = o.from, need = o.size;
+      for (const auto& [score, set] : *groups) {
+        uint64_t card = set.cardinality();
+        if (skip >= card) {
+          skip -= card;
+          continue;
+        }
+        std::vector<uint32_t> first = FirstDocs(set, skip, need, false);
+        for (uint32_t d : first) hits.push_back({d, score});
+        need -= first.size();
+        skip = 0;
+        if (need == 0) break;
+      }
       return hits;
     }
   }

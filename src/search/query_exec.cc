@@ -79,12 +79,29 @@ DictView ViewOf(const Segment& seg, const Query& q) {
 
 // Docs of `col` whose ordinal lies in [lo, hi): a scan of the ordinal column,
 // cheaper than merging many posting lists when the range is wide.
-void ScanOrdinalRange(const Segment& seg, const KeywordColumn& col, uint32_t lo, uint32_t hi, Roaring* out) {
+void ScanOrdinalRange(const Segment& seg, const KeywordColumn& col, uint32_t lo, uint32_t hi, Roaring* out,
+                      bool dense) {
   std::vector<uint32_t> docs;
   uint32_t base = seg.base();
   const uint32_t* ords = col.ords.data();
   uint32_t n = static_cast<uint32_t>(col.ords.size());
   uint32_t width = hi - lo;
+  if (dense) {
+    // Most docs match: list the others and take them from the whole range
+    // (a run container), cheaper than adding a million docs one by one.
+    for (uint32_t d = 0; d < n; ++d) {
+      if (ords[d] - lo >= width) docs.push_back(base + d);
+    }
+    Roaring rest;
+    rest.addMany(docs.size(), docs.data());
+    for (const auto& [d, o] : col.extra) {
+      if (o >= lo && o < hi) rest.remove(base + d);
+    }
+    Roaring all = RangeBitmap(base, base + n);
+    all -= rest;
+    *out |= all;
+    return;
+  }
   for (uint32_t d = 0; d < n; ++d) {
     if (ords[d] - lo < width) docs.push_back(base + d);  // kNoOrd wraps above width
   }
@@ -104,7 +121,7 @@ Status AddOrdinalRange(const Segment& seg, const DictView& v, uint32_t lo, uint3
   if (hi <= lo) return Status::Ok();
   uint64_t postings = v.postings->DocFreqRange(lo, hi);
   if (v.column != nullptr && hi - lo > 64 && postings > seg.size() / 16) {
-    ScanOrdinalRange(seg, *v.column, lo, hi, out);
+    ScanOrdinalRange(seg, *v.column, lo, hi, out, postings > seg.size() / 2);
     return Status::Ok();
   }
   UnionBuilder u;
@@ -117,8 +134,27 @@ Status AddOrdinalRange(const Segment& seg, const DictView& v, uint32_t lo, uint3
 }
 
 // Sets bits in a doc bitset then converts it (ascending) to a bitmap.
-void BitsetToBitmap(const std::vector<uint64_t>& bits, uint32_t base, Roaring* out) {
+void BitsetToBitmap(const std::vector<uint64_t>& bits, uint32_t base, uint32_t n, Roaring* out, bool dense) {
   std::vector<uint32_t> docs;
+  if (dense) {
+    // Mostly ones: add the whole range, then take out the zeros.
+    for (size_t w = 0; w < bits.size(); ++w) {
+      uint64_t x = ~bits[w];
+      while (x) {
+        int b = __builtin_ctzll(x);
+        uint32_t d = static_cast<uint32_t>(w * 64 + b);
+        if (d >= n) break;
+        docs.push_back(base + d);
+        x &= x - 1;
+      }
+    }
+    Roaring zeros;
+    zeros.addMany(docs.size(), docs.data());
+    Roaring all = RangeBitmap(base, base + n);
+    all -= zeros;
+    *out |= all;
+    return;
+  }
   for (size_t w = 0; w < bits.size(); ++w) {
     uint64_t x = bits[w];
     while (x) {
@@ -464,7 +500,7 @@ Result<Roaring> QueryExecutor::NumericRange(const Query& q) {
       } else {
         std::vector<uint64_t> bits((seg->size() + 63) / 64, 0);
         for (size_t i = first; i < last; ++i) bits[sorted[i] >> 6] |= uint64_t{1} << (sorted[i] & 63);
-        BitsetToBitmap(bits, seg->base(), &out);
+        BitsetToBitmap(bits, seg->base(), seg->size(), &out, count > seg->size() / 2);
       }
     }
     for (const auto& [d, v] : c->extra) {
@@ -586,6 +622,117 @@ Result<std::unique_ptr<Scorer>> Scorer::Create(QueryExecutor& exec, const Query&
     s->constant_score_ = s->matches_.isEmpty() ? 0.0f : s->ScoreOf(q, s->matches_.minimum());
   }
   return s;
+}
+
+const Roaring* Scorer::MemoOf(const Query& q) const {
+  auto it = memo_.find(&q);
+  return it == memo_.end() ? nullptr : &it->second;
+}
+
+bool Scorer::ClassesOf(const Query& q, const Roaring& within, size_t cap, Classes* out) const {
+  if (within.isEmpty()) return true;
+  switch (q.kind) {
+    case QueryKind::kBool: {
+      if (q.must.empty() && q.should.empty()) {
+        out->push_back({within, q.filter.empty() ? q.boost : 0.0f});
+        return true;
+      }
+      Classes parts{{within, 0.0f}};
+      for (const auto& c : q.must) {
+        Classes next;
+        for (auto& [p, score] : parts) {
+          Classes cc;
+          if (!ClassesOf(*c, p, cap, &cc)) return false;
+          for (auto& [set, t] : cc) next.push_back({std::move(set), score + t});
+          if (next.size() > cap) return false;
+        }
+        parts = std::move(next);
+      }
+      for (const auto& c : q.should) {
+        const Roaring* m = MemoOf(*c);
+        if (m == nullptr) return false;
+        Classes next;
+        for (auto& [p, score] : parts) {
+          Roaring in = p & *m;
+          Roaring rest = p - *m;
+          if (!rest.isEmpty()) next.push_back({std::move(rest), score});
+          Classes cc;
+          if (!ClassesOf(*c, in, cap, &cc)) return false;
+          for (auto& [set, t] : cc) next.push_back({std::move(set), score + t});
+          if (next.size() > cap) return false;
+        }
+        parts = std::move(next);
+      }
+      for (auto& [p, score] : parts) out->push_back({std::move(p), score * q.boost});
+      return true;
+    }
+    case QueryKind::kDisMax: {
+      struct Part {
+        Roaring docs;
+        float best, total;
+      };
+      std::vector<Part> parts{{within, 0.0f, 0.0f}};
+      for (const auto& c : q.should) {
+        const Roaring* m = MemoOf(*c);
+        if (m == nullptr) return false;
+        std::vector<Part> next;
+        for (Part& p : parts) {
+          Roaring in = p.docs & *m;
+          Roaring rest = p.docs - *m;
+          if (!rest.isEmpty()) next.push_back({std::move(rest), p.best, p.total});
+          Classes cc;
+          if (!ClassesOf(*c, in, cap, &cc)) return false;
+          for (auto& [set, t] : cc) next.push_back({std::move(set), std::max(p.best, t), p.total + t});
+          if (next.size() > cap) return false;
+        }
+        parts = std::move(next);
+      }
+      for (Part& p : parts) out->push_back({std::move(p.docs), (p.best + q.tie_breaker * (p.total - p.best)) * q.boost});
+      return true;
+    }
+    case QueryKind::kBoosting: {
+      Classes pos;
+      if (!ClassesOf(*q.inner, within, cap, &pos)) return false;
+      const Roaring* neg = MemoOf(*q.negative);
+      if (neg == nullptr) return false;
+      for (auto& [set, t] : pos) {
+        Roaring in = set & *neg;
+        Roaring rest = set - *neg;
+        if (!in.isEmpty()) out->push_back({std::move(in), t * q.negative_boost * q.boost});
+        if (!rest.isEmpty()) out->push_back({std::move(rest), t * q.boost});
+      }
+      return out->size() <= cap;
+    }
+    case QueryKind::kWrapper: {
+      Classes inner;
+      if (!ClassesOf(*q.inner, within, cap, &inner)) return false;
+      for (auto& [set, t] : inner) out->push_back({std::move(set), t * q.boost});
+      return true;
+    }
+    default:
+      out->push_back({within, q.boost});
+      return true;
+  }
+}
+
+std::optional<Scorer::Groups> Scorer::ScoreGroups(const Roaring& within, size_t max_groups) const {
+  Groups groups;
+  if (constant_) {
+    if (!within.isEmpty()) groups.push_back({constant_score_, within});
+    return groups;
+  }
+  Classes classes;
+  if (!ClassesOf(*query_, within, max_groups, &classes)) return std::nullopt;
+  std::sort(classes.begin(), classes.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (auto& [set, score] : classes) {
+    if (set.isEmpty()) continue;
+    if (!groups.empty() && groups.back().first == score) {
+      groups.back().second |= set;
+    } else {
+      groups.push_back({score, std::move(set)});
+    }
+  }
+  return groups;
 }
 
 bool Scorer::Contains(const Query& q, uint32_t doc) const {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <vector>
 #include <unordered_map>
 
 #include "core/status.h"
@@ -64,9 +66,19 @@ class Scorer {
   float ConstantScore() const { return constant_score_; }
   float Score(uint32_t doc) const;
 
+  // The docs of `within` (a subset of matches()) grouped by score, best
+  // first, computed with set algebra on the query's clauses instead of doc
+  // by doc. nullopt when the query splits them into more than `max_groups`
+  // (then score docs one by one).
+  using Groups = std::vector<std::pair<float, Roaring>>;
+  std::optional<Groups> ScoreGroups(const Roaring& within, size_t max_groups = 256) const;
+
  private:
+  using Classes = std::vector<std::pair<Roaring, float>>;
   float ScoreOf(const Query& q, uint32_t doc) const;
   bool Contains(const Query& q, uint32_t doc) const;
+  bool ClassesOf(const Query& q, const Roaring& within, size_t cap, Classes* out) const;
+  const Roaring* MemoOf(const Query& q) const;
 
   const Query* query_ = nullptr;
   QueryExecutor::Memo memo_;
