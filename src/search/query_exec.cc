@@ -133,6 +133,51 @@ Status AddOrdinalRange(const Segment& seg, const DictView& v, uint32_t lo, uint3
   return Status::Ok();
 }
 
+// Adds the docs of a set of ordinals (a pattern's matching terms): one union,
+// or one pass over the ordinal column when they hold many docs.
+Status AddOrdinals(const Segment& seg, const DictView& v, const std::vector<uint32_t>& ords, Roaring* out,
+                   const Deadline& deadline) {
+  if (ords.empty()) return Status::Ok();
+  uint64_t postings = 0;
+  for (uint32_t o : ords) postings += v.postings->DocFreq(o);
+  if (v.column != nullptr && ords.size() > 64 && postings > seg.size() / 16) {
+    std::vector<uint8_t> wanted(v.dict->size(), 0);
+    for (uint32_t o : ords) wanted[o] = 1;
+    uint32_t base = seg.base();
+    const std::vector<uint32_t>& col = v.column->ords;
+    bool dense = postings > seg.size() / 2;
+    std::vector<uint32_t> docs;
+    for (uint32_t d = 0; d < col.size(); ++d) {
+      uint32_t o = col[d];
+      bool in = o != kNoOrd && wanted[o];
+      if (in != dense) docs.push_back(base + d);
+    }
+    Roaring extra;
+    for (const auto& [d, o] : v.column->extra) {
+      if (wanted[o]) extra.add(base + d);
+    }
+    if (dense) {
+      Roaring rest;
+      rest.addMany(docs.size(), docs.data());
+      rest -= extra;
+      Roaring all = RangeBitmap(base, base + static_cast<uint32_t>(col.size()));
+      all -= rest;
+      *out |= all;
+    } else {
+      out->addMany(docs.size(), docs.data());
+      *out |= extra;
+    }
+    return Status::Ok();
+  }
+  UnionBuilder u;
+  for (size_t i = 0; i < ords.size(); ++i) {
+    if (i % 4096 == 4095 && deadline.Expired()) return TimeBudgetError(deadline);
+    u.Add(*v.postings, ords[i]);
+  }
+  u.Into(out);
+  return Status::Ok();
+}
+
 // Sets bits in a doc bitset then converts it (ascending) to a bitmap.
 void BitsetToBitmap(const std::vector<uint64_t>& bits, uint32_t base, uint32_t n, Roaring* out, bool dense) {
   std::vector<uint32_t> docs;
@@ -422,25 +467,14 @@ Result<Roaring> QueryExecutor::Pattern(const Query& q) {
       if (!s.ok()) return s;
       continue;
     }
-    // Test every candidate term; runs of matching ordinals become ranges.
-    uint32_t run_start = lo;
-    bool in_run = false;
+    // Test every candidate term, then gather their docs at once.
+    std::vector<uint32_t> matched;
     for (uint32_t o = lo; o < hi; ++o) {
       if ((o - lo) % 1024 == 1023 && deadline_.Expired()) return TimeBudgetError(deadline_);
-      bool m = q.matcher->Matches(v.dict->term(o));
-      if (m && !in_run) {
-        run_start = o;
-        in_run = true;
-      } else if (!m && in_run) {
-        Status s = AddOrdinalRange(*seg, v, run_start, o, &out, deadline_);
-        if (!s.ok()) return s;
-        in_run = false;
-      }
+      if (q.matcher->Matches(v.dict->term(o))) matched.push_back(o);
     }
-    if (in_run) {
-      Status s = AddOrdinalRange(*seg, v, run_start, hi, &out, deadline_);
-      if (!s.ok()) return s;
-    }
+    Status s = AddOrdinals(*seg, v, matched, &out, deadline_);
+    if (!s.ok()) return s;
   }
   return out;
 }
@@ -460,13 +494,14 @@ Result<Roaring> QueryExecutor::Fuzzy(const Query& q) {
     DictView v = ViewOf(*seg, q);
     if (v.dict == nullptr) continue;
     auto [lo, hi] = v.dict->PrefixRange(prefix);
-    UnionBuilder u;
+    std::vector<uint32_t> matched;
     for (uint32_t o = lo; o < hi; ++o) {
       if ((o - lo) % 1024 == 1023 && deadline_.Expired()) return TimeBudgetError(deadline_);
       std::string_view t = v.dict->term(o);
-      if (WithinEdits(want, CodePoints(t), q.max_edits, q.transpositions)) u.Add(*v.postings, o);
+      if (WithinEdits(want, CodePoints(t), q.max_edits, q.transpositions)) matched.push_back(o);
     }
-    u.Into(&out);
+    Status s = AddOrdinals(*seg, v, matched, &out, deadline_);
+    if (!s.ok()) return s;
   }
   return out;
 }
