@@ -232,7 +232,8 @@ Result<AggField> ResolveField(const json::Value& params, const ParseEnv& env, co
   if (!f->is_string()) return ParsingError("[field] must be a string in [" + agg_name + "]");
   AggField out;
   out.name = f->text();
-  const FieldInfo* info = env.mapping.Find(out.name);
+  // _id holds the same strings as the `id` keyword field.
+  const FieldInfo* info = env.mapping.Find(out.name == "_id" ? std::string("id") : out.name);
   if (info != nullptr && info->type == FieldType::kObject) info = nullptr;
   if (info != nullptr && info->type == FieldType::kText) {
     return ShardError("illegal_argument_exception",

@@ -221,7 +221,17 @@ Result<QueryPtr> MakeTermsQuery(const QueryEnv& env, std::string_view field,
 }
 
 Result<QueryPtr> MakeRangeQuery(const QueryEnv& env, std::string_view field, const RangeBounds& r) {
-  if (MetaFieldOf(field) != MetaField::kNone) return Query::MatchAll();
+  if (MetaField m = MetaFieldOf(field); m != MetaField::kNone) {
+    if (m == MetaField::kId) {
+      return ShardError("illegal_argument_exception", "Field [_id] of type [_id] does not support range queries");
+    }
+    // _index and _type hold one value each.
+    std::string only = m == MetaField::kIndex ? "buildhub2" : "doc";
+    bool in = true;
+    if (r.lo) in = in && (r.lo_inclusive ? only >= r.lo->AsTermText() : only > r.lo->AsTermText());
+    if (r.hi) in = in && (r.hi_inclusive ? only <= r.hi->AsTermText() : only < r.hi->AsTermText());
+    return in ? Query::MatchAll() : Query::MatchNone();
+  }
   const FieldInfo* f = Leafy(env, field);
   if (f == nullptr) return Query::MatchNone();
   switch (f->type) {

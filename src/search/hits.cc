@@ -107,7 +107,8 @@ Result<SortField> ParseOne(const std::string& name, const json::Value* opts, con
     }
   }
   if (f.kind != SortField::Kind::kField) return f;
-  const FieldInfo* info = mapping.Find(name);
+  // _id holds the same strings as the `id` keyword field.
+  const FieldInfo* info = mapping.Find(name == "_id" ? std::string("id") : name);
   if (info == nullptr || info->type == FieldType::kObject) {
     if (unmapped_type.empty()) {
       return ShardError("query_shard_exception", "No mapping found for [" + name + "] in order to sort on");

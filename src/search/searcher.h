@@ -1,6 +1,29 @@
 // Searcher: what the HTTP layer asks of the search engine. The engine owns an
 // in-process index built from the store and answers Elasticsearch 6.7
 // `_search` bodies with ES-shaped JSON.
+//
+// Scoring. Buildhub does not reproduce Lucene's BM25; scores are simple and
+// deterministic: a matching leaf query (term, terms, match token, range,
+// prefix, wildcard, regexp, fuzzy, exists, ids, phrase) scores its boost
+// (1.0 by default), match_all its boost; bool adds the scores of its matching
+// must and should clauses (filter and must_not add nothing; a bool with
+// neither must nor should scores 0 if it has filters, else 1) times its
+// boost; constant_score scores its boost; dis_max the best clause plus
+// tie_breaker times the others; boosting multiplies by negative_boost where
+// the negative query matches; function_score is its query's score times its
+// boost (score functions are accepted and ignored). query_string combines a
+// piece's fields with dis_max, so "firefox* 54*" over the web page's fields
+// scores 1 (source.product) + 10 (target.version^10). Without a sort, hits
+// come by score, then in insertion (store id) order. Scores are float32 and
+// print as Python would print what Java wrote ("1.2", "11.0").
+//
+// Caps (EngineOptions): body size; query nesting (max_depth); clauses per
+// bool (max_clauses, ES's 1024) and 16x that in a whole request; terms per
+// terms query (ES's 65536); aggregation nesting (32); buckets in one response
+// (max_buckets); top-level size (max_search_size), from + size
+// (max_result_window), top_hits from + size (100, ES's inner window); time
+// (time_budget_ms, checked in every long loop). Each is a 400 with a message
+// naming the limit. Regexps and wildcards run on automata: linear time.
 #pragma once
 
 #include <cstdint>

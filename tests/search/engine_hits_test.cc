@@ -86,6 +86,12 @@ TEST_F(Hits, ScoreAndDocSorts) {
   EXPECT_EQ(r.find("hits")->find("max_score")->text(), "1.0");
 }
 
+TEST_F(Hits, SortByIdIsByString) {
+  json::Value r = Run(R"({"sort": {"_id": "asc"}, "size": 3})");
+  EXPECT_EQ(HitIds(r), (Ids{"1", "10", "2"}));
+  EXPECT_EQ(json::Write(*Hit(r, 1).find("sort")), R"(["10"])");
+}
+
 TEST_F(Hits, SortErrors) {
   EXPECT_EQ(Error(R"({"sort": "build.target"})").rfind("Fielddata is disabled on text fields by default.", 0), 0u);
   EXPECT_EQ(Error(R"({"sort": "nope"})"), "No mapping found for [nope] in order to sort on");
