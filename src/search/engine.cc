@@ -196,7 +196,6 @@ class LoadPipeline {
       b.rows.resize(kBlockRows);
       free_.push_back(&b);
     }
-    indexer_ = std::thread([this] { IndexLoop(); });
   }
   ~LoadPipeline() { Finish(); }
 
@@ -213,6 +212,11 @@ class LoadPipeline {
   void Finish() {
     if (finished_) return;
     finished_ = true;
+    if (!indexer_.joinable()) {
+      // Fewer rows than a block (the usual catch-up): no second thread.
+      if (current_ != nullptr) IndexBlock(current_);
+      return;
+    }
     if (current_ != nullptr && current_->used > 0) Hand();
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -242,7 +246,13 @@ class LoadPipeline {
     return b;
   }
 
+  void IndexBlock(Block* b) {
+    for (size_t i = 0; i < b->used; ++i) batch_->builder()->AddScanned(b->rows[i].id, b->rows[i].json, b->rows[i].doc);
+    b->used = 0;
+  }
+
   void Hand() {
+    if (!indexer_.joinable()) indexer_ = std::thread([this] { IndexLoop(); });
     {
       std::lock_guard<std::mutex> lock(mu_);
       full_.push_back(current_);
@@ -261,8 +271,7 @@ class LoadPipeline {
         b = full_.front();
         full_.erase(full_.begin());
       }
-      for (size_t i = 0; i < b->used; ++i) batch_->builder()->AddScanned(b->rows[i].id, b->rows[i].json, b->rows[i].doc);
-      b->used = 0;
+      IndexBlock(b);
       {
         std::lock_guard<std::mutex> lock(mu_);
         free_.push_back(b);
