@@ -48,7 +48,7 @@ struct PipelineOptions {
   // did not come from S3; their path still names them in rejections.
   bool store_object_keys = true;
   size_t batch_size = 1000;       // documents per transaction
-  size_t workers = 0;             // preparing threads; 0 = hardware concurrency
+  size_t workers = 0;             // preparing threads; 0 = cores - 1 (at least 1)
   // Called on the committing thread for every item, in input order, after
   // its batch is committed.
   std::function<void(const ItemResult&)> on_result;
