@@ -336,8 +336,9 @@ TEST(EngineSegments, SearchesRunWhileBuildsArrive) {
 }
 
 TEST(EngineSegments, RedeliveredIdsAreSkipped) {
-  auto engine = EngineOf(StandardCorpus());
-  std::vector<IndexDocument> again = {{3, StandardCorpus()[0]}, {11, StandardCorpus()[0]}};
+  std::vector<std::string> corpus = StandardCorpus();
+  auto engine = EngineOf(corpus);
+  std::vector<IndexDocument> again = {{3, corpus[0]}, {11, corpus[0]}};
   ASSERT_TRUE(engine->AddDocuments(again).ok());
   EXPECT_EQ(engine->DocumentCount(), 11);
   EXPECT_EQ(engine->LastIndexedId(), 11);
