@@ -470,6 +470,9 @@ Result<std::unique_ptr<Aggregation>> NewTopHits(const std::string& name, const j
       auto sort = ParseSort(v, env.mapping);
       if (!sort.ok()) return sort.status();
       a->format.sort = std::move(sort).value();
+      if (a->format.sort.size() == 1 && a->format.sort[0].kind == SortField::Kind::kScore && a->format.sort[0].desc) {
+        a->format.sort.clear();  // score order: no sort values
+      }
     } else if (k == "_source") {
       auto sf = ParseSourceFilter(v);
       if (!sf.ok()) return sf.status();

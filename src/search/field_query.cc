@@ -232,8 +232,17 @@ Result<QueryPtr> MakeRangeQuery(const QueryEnv& env, std::string_view field, con
     if (r.hi) in = in && (r.hi_inclusive ? only <= r.hi->AsTermText() : only < r.hi->AsTermText());
     return in ? Query::MatchAll() : Query::MatchNone();
   }
+  // Open on both sides: ES 6 makes it an exists query (time_zone and format
+  // never get looked at).
+  if (!r.lo && !r.hi) return MakeExistsQuery(env, field);
   const FieldInfo* f = Leafy(env, field);
+  // Unmapped: on the shard, ES rewrites the range to match_none before
+  // building it, so its options are never checked either.
   if (f == nullptr) return Query::MatchNone();
+  if (!r.time_zone.empty() && f->type != FieldType::kDate) {
+    return ShardError("query_shard_exception",
+                      "[range] time_zone can not be applied to non date field [" + std::string(field) + "]");
+  }
   switch (f->type) {
     case FieldType::kKeyword:
     case FieldType::kText: {

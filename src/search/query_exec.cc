@@ -306,7 +306,10 @@ Result<Roaring> QueryExecutor::Eval(const Query& q, bool filter_context, Memo* m
 Result<Roaring> QueryExecutor::Bool(const Query& q, bool filter_context, Memo* memo) {
   if (q.must.empty() && q.filter.empty() && q.should.empty() && q.must_not.empty()) return All();
   int msm = 0;
-  if (!q.minimum_should_match.empty()) {
+  bool pure_negative = q.must.empty() && q.filter.empty() && q.should.empty();
+  // ES rebuilds a purely negative bool around a match_all and drops its
+  // minimum_should_match on the way (Queries.fixNegativeQueryIfNeeded).
+  if (!q.minimum_should_match.empty() && !pure_negative) {
     auto m = MinimumShouldMatch(q.minimum_should_match, static_cast<int>(q.should.size()));
     if (!m.ok()) return m.status();
     msm = *m;

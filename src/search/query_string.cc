@@ -300,7 +300,7 @@ class FieldQueries {
       }
       b.lo_inclusive = lo_inc;
       b.hi_inclusive = hi_inc;
-      b.time_zone = o_.time_zone;
+      if (info != nullptr && info->type == FieldType::kDate) b.time_zone = o_.time_zone;
       return MakeRangeQuery(env_, f, b);
     });
   }

@@ -160,6 +160,8 @@ Result<SearchRequest> ParseSearchRequest(const json::Value& body, const Mapping&
     auto parsed = ParseSort(*s, mapping);
     if (!parsed.ok()) return parsed.status();
     r.sort = std::move(parsed).value();
+    // Sorting by score alone is no sort at all for ES (no "sort" values).
+    if (r.sort.size() == 1 && r.sort[0].kind == SortField::Kind::kScore && r.sort[0].desc) r.sort.clear();
   }
   bool stored_fields_none = false;
   bool has_source_key = body.find("_source") != nullptr;

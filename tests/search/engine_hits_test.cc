@@ -92,6 +92,14 @@ TEST_F(Hits, SortByIdIsByString) {
   EXPECT_EQ(json::Write(*Hit(r, 1).find("sort")), R"(["10"])");
 }
 
+TEST_F(Hits, SortingByScoreAloneIsNoSort) {
+  json::Value r = Run(R"({"sort": ["_score"], "size": 1})");
+  EXPECT_EQ(Hit(r, 0).find("sort"), nullptr);
+  EXPECT_EQ(Hit(r, 0).find("_score")->text(), "1.0");
+  r = Run(R"({"sort": [{"_score": "asc"}], "size": 1})");
+  EXPECT_EQ(json::Write(*Hit(r, 0).find("sort")), "[1.0]");
+}
+
 TEST_F(Hits, SortErrors) {
   EXPECT_EQ(Error(R"({"sort": "build.target"})").rfind("Fielddata is disabled on text fields by default.", 0), 0u);
   EXPECT_EQ(Error(R"({"sort": "nope"})"), "No mapping found for [nope] in order to sort on");

@@ -85,6 +85,10 @@ TEST_F(Queries, BoolMinimumShouldMatch) {
 
 TEST_F(Queries, BoolEdgeCases) {
   EXPECT_EQ(Match(R"({"bool": {}})").size(), 10u);
+  // A purely negative bool loses its minimum_should_match (ES rebuilds it
+  // around a match_all).
+  EXPECT_EQ(Match(R"({"bool": {"must_not": {"term": {"target.channel": "release"}}, "minimum_should_match": 2}})"),
+            (Ids{"4", "5", "8", "10"}));
   EXPECT_EQ(Match(R"({"bool": {"must_not": {"term": {"target.channel": "release"}}}})"),
             (Ids{"4", "5", "8", "10"}));
   EXPECT_EQ(Match(R"({"bool": {"should": []}})").size(), 10u);
@@ -182,6 +186,15 @@ TEST_F(Queries, RangeOnKeywordsIsByteWise) {
             (Ids{"1", "2", "6", "9"}));
   EXPECT_EQ(Match(R"({"range": {"build.id": {"gte": "2019"}}})"), (Ids{"8", "10"}));
   EXPECT_EQ(Match(R"({"range": {"build.target": {"gte": "x"}}})"), (Ids{"3", "4", "5", "8"}));  // tokens
+}
+
+TEST_F(Queries, RangeEdgeCases) {
+  // No bounds: an exists query.
+  EXPECT_EQ(Match(R"({"range": {"build.number": {}}})"), (Ids{"5", "7", "8"}));
+  EXPECT_EQ(Match(R"({"range": {"build.number": {"time_zone": "+01:00"}}})"), (Ids{"5", "7", "8"}));
+  EXPECT_EQ(Error(R"({"range": {"target.version": {"gte": "6", "time_zone": "+01:00"}}})"),
+            "[range] time_zone can not be applied to non date field [target.version]");
+  EXPECT_TRUE(Match(R"({"range": {"nope": {"gte": "6", "time_zone": "+01:00"}}})").empty());
 }
 
 TEST_F(Queries, RangeOnLongs) {
