@@ -299,7 +299,8 @@ int main(int argc, char** argv) {
   for (const Class& c : classes) Run(engine, c);
 
   // A new build becoming searchable.
-  Fill(store.get(), 100, 777, n + 1000);
+  auto before = store->CountBuilds();
+  Fill(store.get(), 100, 777, 1000000000LL + (before.ok() ? *before : 0));
   auto t = Clock::now();
   bh::Status s = engine.CatchUp();
   std::printf("catch-up of 100 builds  %.2f ms (%s), index now %lld builds\n", Seconds(t) * 1000,

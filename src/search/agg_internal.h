@@ -117,9 +117,6 @@ Status CheckOrders(const std::vector<BucketOrder>& orders, const Aggregation& ow
 // The value of a path order for a bucket's docs.
 Result<double> PathValue(const BucketOrder& order, const Aggregation& owner, const Roaring& docs, AggContext& ctx);
 
-// Writes "meta" when present (ES puts it first).
-void WriteMeta(const Aggregation& a, JsonOut& out);
-
 bool BoolParam(const json::Value& params, const char* key, bool fallback);
 std::string StringParam(const json::Value& params, const char* key);
 

@@ -324,8 +324,6 @@ Result<double> PathValue(const BucketOrder& order, const Aggregation& owner, con
   return sub->OrderValue(docs, rest, ctx);
 }
 
-void WriteMeta(const Aggregation&, JsonOut&) {}
-
 bool BoolParam(const json::Value& params, const char* key, bool fallback) {
   const json::Value* v = params.find(key);
   if (v == nullptr) return fallback;
