@@ -80,11 +80,21 @@ void Index::MaybeMerge() {
   std::vector<std::shared_ptr<const Segment>> out;
   if (rest * 4 >= segs[0]->size()) {
     out.push_back(Rebuild(segs));
-  } else {
-    out.push_back(segs[0]);
-    std::vector<std::shared_ptr<const Segment>> tail(segs.begin() + 1, segs.end());
-    out.push_back(Rebuild(tail));
+    Publish(std::move(out), snap->last_id);
+    return;
   }
+  // Merge the newest segments that together are smaller than the one before
+  // them (so each document is re-indexed a logarithmic number of times);
+  // when sizes do not allow that, everything after the first.
+  size_t from = segs.size();
+  uint64_t sum = 0;
+  while (from > 2 && sum + segs[from - 1]->size() < segs[from - 2]->size()) {
+    sum += segs[--from]->size();
+  }
+  if (segs.size() - from < 2) from = 1;
+  out.assign(segs.begin(), segs.begin() + from);
+  std::vector<std::shared_ptr<const Segment>> tail(segs.begin() + from, segs.end());
+  out.push_back(Rebuild(tail));
   Publish(std::move(out), snap->last_id);
 }
 

@@ -4,11 +4,12 @@
 // searches never wait for indexing and never see half a batch.
 //
 // Small segments are merged now and then so that a long-running server does
-// not accumulate hundreds of them: past kMaxSegments, the segments after the
-// first are rebuilt into one; when those together reach a quarter of the
-// first, everything is rebuilt into one. Merging re-indexes the documents
-// from their exact stored bytes (segments can reproduce them), off the
-// search path.
+// not accumulate hundreds of them: past kMaxSegments, the newest segments
+// that together are smaller than the one before them are rebuilt into one
+// (a logarithmic number of re-indexings per document); when everything after
+// the first segment reaches a quarter of it, all are rebuilt into one.
+// Merging re-indexes the documents from their exact stored bytes (segments
+// can reproduce them) on the writer's thread; searches keep their snapshot.
 #pragma once
 
 #include <cstdint>
