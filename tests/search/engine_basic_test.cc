@@ -64,5 +64,20 @@ TEST_F(EngineBasic, DocumentCountAndLastId) {
   EXPECT_EQ(engine_->LastIndexedId(), 10);
 }
 
+TEST(EngineEmpty, AnswersWithNoDocuments) {
+  auto engine = NewEngine();
+  json::Value r = SearchOk(*engine, R"({"query": {"term": {"target.channel": "beta"}}, "sort": [{"download.date": "desc"}],
+      "aggs": {"c": {"terms": {"field": "target.channel"}}, "h": {"date_histogram": {"field": "build.date",
+      "interval": "day"}}, "m": {"max": {"field": "download.size"}}}})");
+  EXPECT_EQ(Total(r), 0);
+  EXPECT_TRUE(r.find("hits")->find("max_score")->is_null());
+  EXPECT_TRUE(Buckets(Agg(r, "c")).empty());
+  EXPECT_TRUE(Buckets(Agg(r, "h")).empty());
+  EXPECT_EQ(json::Write(Agg(r, "m")), R"({"value":null})");
+  EXPECT_EQ(engine->DocumentCount(), 0);
+  EXPECT_EQ(engine->LastIndexedId(), 0);
+  EXPECT_TRUE(engine->CatchUp().ok());  // no store: nothing to read
+}
+
 }  // namespace
 }  // namespace buildhub::search::testing
