@@ -239,10 +239,9 @@ Result<QueryPtr> MakeRangeQuery(const QueryEnv& env, std::string_view field, con
   // Unmapped: on the shard, ES rewrites the range to match_none before
   // building it, so its options are never checked either.
   if (f == nullptr) return Query::MatchNone();
-  if (!r.time_zone.empty() && f->type != FieldType::kDate) {
-    return ShardError("query_shard_exception",
-                      "[range] time_zone can not be applied to non date field [" + std::string(field) + "]");
-  }
+  // On mapped non-date fields ES 6 accepts and ignores time_zone (and
+  // format): MappedFieldType.rangeQuery "does not fail on non-null time
+  // zones", so that query_string can set one for every field.
   switch (f->type) {
     case FieldType::kKeyword:
     case FieldType::kText: {

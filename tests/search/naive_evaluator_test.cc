@@ -109,9 +109,10 @@ TEST(NaiveEvaluatorTest, KeywordRangesCompareBytesAndJavaNumberStrings) {
   EXPECT_EQ(Matching(R"({"range": {"target.version": {"lte": 100.0}}})"), V{"4"});  // "100.0"
   EXPECT_EQ(Matching(R"({"range": {"target.version": {"gt": "63"}}})"), V{"5"});
   EXPECT_EQ(Matching(R"({"range": {"build.id": {"gte": "2019"}}})"), (V{"4", "5"}));
-  // time_zone is ignored on mapped non-date fields, refused on unmapped ones.
+  // time_zone is ignored on mapped non-date fields; an unmapped field matches nothing.
   EXPECT_EQ(Matching(R"({"range": {"build.id": {"gte": "2019", "time_zone": "+01:00"}}})"), (V{"4", "5"}));
-  EXPECT_EQ(Eval(R"({"query": {"range": {"nope": {"gte": "2019", "time_zone": "+01:00"}}}})").http_status, 400);
+  EXPECT_EQ(Eval(R"({"query": {"range": {"nope": {"gte": "2019", "time_zone": "+01:00"}}}})").http_status, 200);
+  EXPECT_EQ(Matching(R"({"range": {"nope": {"gte": "2019", "time_zone": "+01:00"}}})"), (V{}));
   // Open on both sides: exists (an empty text has no token).
   EXPECT_EQ(Matching(R"({"range": {"build.as": {"gte": null}}})"), V{});
   EXPECT_EQ(Matching(R"({"range": {"target.os": {}}})"), (V{"1", "2", "3", "5"}));

@@ -516,10 +516,10 @@ Compiled<CompiledQuery> CompileRange(const Value& params, const QueryContext& ct
     if (c.ok()) c.value->constant_score = constant;
     return c;
   }
-  if (f < 0) {
-    if (has_tz) return Error<CompiledQuery>("[range] time_zone can not be applied to non unmapped field [" + field + "]");
-    return Result(Never(), constant);
-  }
+  // Unmapped: on the shard the range is rewritten to match_none before it is
+  // built (RangeQueryBuilder.getRelation: "no field means we have no
+  // values"), so time_zone is never checked.
+  if (f < 0) return Result(Never(), constant);
   // On mapped non-date fields time_zone and format are accepted and ignored.
   FieldType type = Fields()[f].type;
   switch (type) {
