@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake pkg-config git clang libclang-rt-14-dev sqlite3 util-linux
+  build-essential cmake pkg-config git clang libclang-rt-14-dev sqlite3 util-linux curl
   # libraries
   libsqlite3-dev libpq-dev libssl-dev libyaml-cpp-dev libcli11-dev libfmt-dev
   libboost-dev libre2-dev libroaring-dev libcurl4-openssl-dev libicu-dev
