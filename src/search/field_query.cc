@@ -212,7 +212,14 @@ Result<QueryPtr> MakeTermsQuery(const QueryEnv& env, std::string_view field,
         if (values.size() == 1) return one;
         b->should.push_back(std::move(one));
       }
-      return b;
+      // ES scores `terms` as one constant-score query on every field type
+      // (PointInSetQuery for numbers, ConstantScoreQuery around the SHOULD
+      // clauses in MappedFieldType.termsQuery for dates): a document held by
+      // several values, [1, 1] or overlapping dates, still scores 1 x boost.
+      auto c = std::make_unique<Query>();
+      c->kind = QueryKind::kConstantScore;
+      c->inner = std::move(b);
+      return c;
     }
     case FieldType::kObject:
       break;

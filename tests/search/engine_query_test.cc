@@ -177,6 +177,36 @@ TEST_F(Queries, MultiMatch) {
             Ids{});
 }
 
+// Found by the differential test. ES 6.7 scores `terms` as one constant-score
+// query on every field type: TermInSetQuery for keyword/text, PointInSetQuery
+// (LongPoint.newSetQuery, values deduplicated) for numbers, and
+// MappedFieldType.termsQuery's ConstantScoreQuery around SHOULD clauses for
+// dates. A value given twice, or two dates covering the same instant, do not
+// add up: the score is 1 x boost.
+TEST_F(Queries, TermsScoresOnceWhateverTheValues) {
+  auto scores = [](const std::string& query) {
+    json::Value r = SearchOk(*engine_, R"({"size": 100, "sort": "_doc", "track_scores": true, "query": )" + query + "}");
+    std::vector<std::string> out;
+    for (const auto& h : r.find("hits")->find("hits")->items()) {
+      out.push_back(h.find("_id")->text() + "=" + json::Write(*h.find("_score")));
+    }
+    return out;
+  };
+  using S = std::vector<std::string>;
+  EXPECT_EQ(scores(R"({"terms": {"build.number": [1, 1]}})"), (S{"5=1.0", "8=1.0"}));
+  EXPECT_EQ(scores(R"({"terms": {"build.number": [1.0, 1, 3]}})"), (S{"5=1.0", "7=1.0", "8=1.0"}));
+  EXPECT_EQ(scores(R"({"terms": {"build.number": [1, 1], "boost": 3}})"), (S{"5=3.0", "8=3.0"}));
+  EXPECT_EQ(scores(R"({"terms": {"build.date": ["2018-05-10", "2018-05-10T16:07:05Z"]}})"),
+            (S{"4=1.0", "5=1.0"}));
+  EXPECT_EQ(scores(R"({"terms": {"target.locale": ["fr", "fr"]}})"), S{"2=1.0"});
+  // Inside a bool it is one clause among others.
+  EXPECT_EQ(scores(R"({"bool": {"must": [{"terms": {"build.number": [1, 1]}},
+                                         {"term": {"target.channel": "beta"}}]}})"),
+            S{"8=2.0"});
+  json::Value r = SearchOk(*engine_, R"({"query": {"terms": {"build.number": [1, 1]}}})");
+  EXPECT_EQ(json::Write(*r.find("hits")->find("max_score")), "1.0");
+}
+
 TEST_F(Queries, RangeOnKeywordsIsByteWise) {
   EXPECT_EQ(Match(R"({"range": {"target.version": {"gte": "63"}}})"), (Ids{"8", "10"}));
   EXPECT_EQ(Match(R"({"range": {"target.version": {"lte": 60}}})"), Ids{"7"});
