@@ -207,7 +207,11 @@ Result<QueryPtr> MakeMatchQuery(const QueryEnv& env, std::string_view field, con
     if (!q.ok()) return q;
     (o.operator_and ? b->must : b->should).push_back(std::move(q).value());
   }
-  if (!o.operator_and) b->minimum_should_match = o.minimum_should_match;
+  // MatchQueryBuilder applies minimum_should_match to the BooleanQuery
+  // whatever the operator (Queries.maybeApplyMinimumShouldMatch), counting
+  // SHOULD clauses only and unclamped: with "and" there are none, so any
+  // minimum above 0 matches nothing.
+  b->minimum_should_match = o.minimum_should_match;
   return QueryPtr(std::move(b));
 }
 
@@ -424,7 +428,9 @@ Result<QueryPtr> QueryParser::ParseMultiMatch(const json::Value& p) {
       }
       (o.operator_and ? top->must : top->should).push_back(std::move(dm));
     }
-    if (!o.operator_and) top->minimum_should_match = o.minimum_should_match;
+    // As for match: minimum_should_match applies whatever the operator, but
+    // only to a bool; one word is a single blended term query in ES.
+    if (words.size() > 1) top->minimum_should_match = o.minimum_should_match;
     if (words.empty()) return Query::MatchNone();
     return QueryPtr(std::move(top));
   }

@@ -177,6 +177,47 @@ TEST_F(Queries, MultiMatch) {
             Ids{});
 }
 
+// Found by the differential test. ES 6.7 MatchQueryBuilder.doToQuery ends in
+// Queries.maybeApplyMinimumShouldMatch, whatever the operator: a BooleanQuery
+// gets setMinimumNumberShouldMatch(calculateMinShouldMatch(<SHOULD clauses>,
+// spec)) when that is above 0, and the count is not clamped to the SHOULD
+// clauses since elastic/elasticsearch#15571. With "and" every clause is MUST,
+// so any positive minimum leaves Lucene no way to match. One token is a
+// TermQuery, which the minimum does not touch.
+TEST_F(Queries, MatchAndOperatorWithMinimumShouldMatch) {
+  auto match = [](const std::string& msm) {
+    return Match(R"({"match": {"build.target": {"query": "apple darwin", "operator": "and",
+                                                "minimum_should_match": )" + msm + "}}}");
+  };
+  EXPECT_EQ(match(R"("2")"), Ids{});
+  EXPECT_EQ(match("1"), Ids{});
+  // 0, or a spec computing to 0 or below (0 SHOULD clauses x 100%, 0 - 1):
+  // the query is left as it was.
+  EXPECT_EQ(match("0"), (Ids{"4", "5"}));
+  EXPECT_EQ(match(R"("100%")"), (Ids{"4", "5"}));
+  EXPECT_EQ(match(R"("-1")"), (Ids{"4", "5"}));
+  EXPECT_EQ(Match(R"({"match": {"build.target": {"query": "darwin", "operator": "and",
+                                                 "minimum_should_match": 2}}})"),
+            (Ids{"4", "5"}));
+  // The spec is parsed for a "and" bool too.
+  EXPECT_EQ(Error(R"({"match": {"build.target": {"query": "apple darwin", "operator": "and",
+                                                 "minimum_should_match": "two"}}})"),
+            "For input string: \"two\"");
+  // Same rule in a filters aggregation, a post_filter and per field of multi_match.
+  json::Value r = SearchOk(*engine_, R"({"size": 0, "aggs": {"f": {"filters": {"filters": {"f1":
+      {"match": {"build.cc": {"query": "clang std", "operator": "and", "minimum_should_match": "1"}}}}}}}})");
+  EXPECT_EQ(Agg(r, "f").find("buckets")->find("f1")->find("doc_count")->as_int64(), 0);
+  r = SearchOk(*engine_, R"({"post_filter": {"match": {"build.target": {"query": "x86_64 linux",
+      "operator": "and", "minimum_should_match": "2"}}}})");
+  EXPECT_EQ(Total(r), 0);
+  EXPECT_EQ(Match(R"({"multi_match": {"query": "linux gnu", "fields": ["build.target", "build.cc"],
+                                      "operator": "and", "minimum_should_match": 1}})"),
+            Ids{});
+  EXPECT_EQ(Match(R"({"multi_match": {"query": "linux gnu", "fields": ["build.target", "build.cc"],
+                                      "operator": "and"}})"),
+            (Ids{"3", "7", "8"}));
+}
+
 // Found by the differential test. ES 6.7 scores `terms` as one constant-score
 // query on every field type: TermInSetQuery for keyword/text, PointInSetQuery
 // (LongPoint.newSetQuery, values deduplicated) for numbers, and
