@@ -13,7 +13,13 @@
 namespace buildhub::testing {
 
 std::filesystem::path SharedReference(const std::string& relative) {
-  return std::filesystem::path(BUILDHUB_SHARED_DIR) / "reference" / relative;
+  std::filesystem::path root(BUILDHUB_SHARED_DIR);
+  if (!std::filesystem::is_directory(root / "reference")) {
+    // Say what is wrong once, instead of a cascade of unreadable fixtures.
+    throw std::runtime_error(root.string() + "/reference is missing: the tests read their fixtures from "
+                             "../shared beside the project root");
+  }
+  return root / "reference" / relative;
 }
 
 std::filesystem::path ProjectPath(const std::string& relative) {
