@@ -216,6 +216,14 @@ TEST_F(Queries, MatchAndOperatorWithMinimumShouldMatch) {
   EXPECT_EQ(Match(R"({"multi_match": {"query": "linux gnu", "fields": ["build.target", "build.cc"],
                                       "operator": "and"}})"),
             (Ids{"3", "7", "8"}));
+  // cross_fields: two text fields share an analyzer, so ES builds one group
+  // query; one word in it is a blended term query the minimum leaves alone.
+  EXPECT_EQ(Match(R"({"multi_match": {"query": "linux gnu", "type": "cross_fields", "operator": "and",
+                                      "fields": ["build.target", "build.cc"], "minimum_should_match": 1}})"),
+            Ids{});
+  EXPECT_EQ(Match(R"({"multi_match": {"query": "darwin", "type": "cross_fields", "fields": ["build.target", "build.cc"],
+                                      "minimum_should_match": 2}})"),
+            (Ids{"4", "5"}));
 }
 
 // Found by the differential test. ES 6.7 scores `terms` as one constant-score
