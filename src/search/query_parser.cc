@@ -452,7 +452,10 @@ Result<QueryPtr> QueryParser::ParseRange(const json::Value& p) {
   }
   RangeBounds b;
   float boost = 1.0f;
-  for (const auto& [k, v] : sf->value->members()) {
+  for (const auto& member : sf->value->members()) {
+    // Named references, not a structured binding: clang 14 cannot capture those.
+    const std::string& k = member.first;
+    const json::Value& v = member.second;
     auto bound = [&](std::optional<FieldValue>* out) -> Status {
       if (v.is_null()) {
         out->reset();

@@ -314,7 +314,9 @@ Compiled<Pred> TermPred(const std::string& field_name, const Value& value, const
     case FieldType::kDate: {
       auto r = DateTermRange(value, ctx, {});
       if (!r.ok()) return Forward<Pred>(r);
-      auto [lo, hi] = *r.value;
+      // Plain variables, not a structured binding: clang 14 cannot capture those.
+      int64_t lo = r.value->first;
+      int64_t hi = r.value->second;
       c.value = [f, lo, hi](const PreparedDoc& d) {
         return d.values[f].present && d.values[f].num >= lo && d.values[f].num <= hi;
       };
