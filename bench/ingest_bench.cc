@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   uint64_t count = 1000000;
   uint64_t seed = 42;
   size_t workers = 0;
-  size_t batch_size = 1000;
+  size_t batch_size = 10000;  // as `buildhub ingest`
   std::string dir;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
