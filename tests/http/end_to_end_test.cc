@@ -75,8 +75,10 @@ class EndToEndTest : public ::testing::Test {
     return outcomes.empty() ? 0 : outcomes[0].id;
   }
 
+  // As `curl -d` sends it, the way the original's docs query the API.
   testing::ClientResponse Post(const std::string& target, const std::string& body) {
-    auto r = testing::Fetch(server_->port(), "POST", target, body);
+    auto r = testing::Fetch(server_->port(), "POST", target, body,
+                            {{"Content-Type", "application/x-www-form-urlencoded"}});
     EXPECT_TRUE(r.has_value());
     return r.value_or(testing::ClientResponse{});
   }
