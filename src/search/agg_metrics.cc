@@ -112,7 +112,7 @@ class NumericMetric : public MetricAggregation {
   void AsString(JsonOut& out, const std::string& key, double v) const {
     if (!formatter) return;
     out.Key(key);
-    out.String(formatter->Format(static_cast<int64_t>(v)));
+    out.String(formatter->Format(JavaLongCast(v)));
   }
 
   Status WriteBody(const Roaring& docs, AggContext& ctx, JsonOut& out) const override {

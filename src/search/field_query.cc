@@ -455,7 +455,7 @@ Result<int> FuzzinessEdits(std::string_view fuzziness, size_t length) {
   if (r.ec != std::errc() || r.ptr != fuzziness.data() + fuzziness.size() || d < 0) {
     return ParsingError("failed to parse [" + std::string(fuzziness) + "] as fuzziness");
   }
-  return std::min(2, static_cast<int>(d));
+  return std::min(2, JavaIntCast(d));
 }
 
 Result<QueryPtr> MakeFuzzyQuery(const QueryEnv& env, std::string_view field, std::string_view term,

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "search/bitmap_util.h"
+#include "search/java_number.h"
 #include "search/search_error.h"
 
 namespace buildhub::search {
@@ -177,7 +178,7 @@ class SegmentKeys {
       k = IntKey(v.text == "true" || v.text == "1" ? 1 : 0);
     } else {
       k = IntKey(static_cast<int64_t>(std::strtoll(v.text.c_str(), nullptr, 10)));
-      if (v.kind == FieldValue::Kind::kFloat) k = IntKey(static_cast<int64_t>(std::atof(v.text.c_str())));
+      if (v.kind == FieldValue::Kind::kFloat) k = IntKey(JavaLongCast(std::atof(v.text.c_str())));
     }
     return f.desc ? ~k : k;
   }
@@ -230,7 +231,7 @@ class SegmentKeys {
             }
             if (f.mode == SortField::Mode::kSum || f.mode == SortField::Mode::kAvg || f.mode == SortField::Mode::kMedian) {
               acc = f.mode == SortField::Mode::kSum ? sum : sum / static_cast<double>(count);
-              iacc = static_cast<int64_t>(acc);
+              iacc = JavaLongCast(acc);
             }
           }
           k = dbl ? DoubleKey(acc) : IntKey(iacc);

@@ -6,6 +6,21 @@
 
 namespace buildhub::search {
 
+int64_t JavaLongCast(double v) {
+  if (std::isnan(v)) return 0;
+  // 2^63 is exact as a double; anything at or above it saturates.
+  if (v >= 9223372036854775808.0) return INT64_MAX;
+  if (v <= -9223372036854775808.0) return INT64_MIN;
+  return static_cast<int64_t>(v);
+}
+
+int JavaIntCast(double v) {
+  if (std::isnan(v)) return 0;
+  if (v >= 2147483647.0) return INT32_MAX;
+  if (v <= -2147483648.0) return INT32_MIN;
+  return static_cast<int>(v);
+}
+
 std::string JavaDoubleString(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";

@@ -126,7 +126,9 @@ Result<int> MinimumShouldMatch(std::string_view spec, int optional) {
   if (!s.empty() && s.back() == '%') {
     int percent;
     if (!parse_int(std::string_view(s).substr(0, s.size() - 1), &percent)) return bad();
-    float calc = static_cast<float>(result * percent) * (1 / 100.0f);
+    // Java multiplies in int and wraps; do the same without signed overflow.
+    const auto product = static_cast<int32_t>(static_cast<int64_t>(result) * percent);
+    float calc = static_cast<float>(product) * (1 / 100.0f);
     result = calc < 0 ? result + static_cast<int>(calc) : static_cast<int>(calc);
   } else {
     int calc;

@@ -331,6 +331,26 @@ TEST_F(Queries, Fuzzy) {
                   .empty());
   EXPECT_EQ(Match(R"({"fuzzy": {"target.platform": {"value": "win00", "fuzziness": 2, "prefix_length": 3}}})"),
             (Ids{"1", "2", "9", "10"}));
+  // Fuzziness is capped at two edits as Java's (int) cast then Math.min do:
+  // enormous, infinite and NaN values must neither fail nor overflow.
+  EXPECT_EQ(Match(R"({"fuzzy": {"target.platform": {"value": "wni64", "fuzziness": 1e300}}})"),
+            Match(R"({"fuzzy": {"target.platform": {"value": "wni64", "fuzziness": 2}}})"));
+  EXPECT_EQ(Match(R"({"query_string": {"query": "target.platform:wni64~170713200000"}})"),
+            Match(R"({"fuzzy": {"target.platform": {"value": "wni64", "fuzziness": 2}}})"));
+  EXPECT_EQ(Match(R"({"fuzzy": {"target.platform": {"value": "win64", "fuzziness": "NaN"}}})"), (Ids{"1", "2", "10"}));
+}
+
+TEST_F(Queries, MinimumShouldMatchPercentWrapsLikeJava) {
+  // 3 optional clauses * 1e9 percent overflows a Java int; ES wraps it to a
+  // negative count, adds it to 3 and clamps at 0, so the disjunction stands.
+  // (With 2 clauses there is no overflow: 2e7 required, nothing matches.)
+  const std::string should = R"("should": [{"term": {"target.locale": "fr"}}, {"term": {"target.locale": "de"}},
+      {"term": {"target.locale": "xx"}}])";
+  EXPECT_EQ(Match(R"({"bool": {)" + should + R"(, "minimum_should_match": "1000000000%"}})"),
+            Match(R"({"bool": {)" + should + "}}"));
+  EXPECT_FALSE(Match(R"({"bool": {)" + should + "}}").empty());
+  EXPECT_TRUE(Match(R"({"bool": {"should": [{"term": {"target.locale": "fr"}}, {"term": {"target.locale": "de"}}],
+      "minimum_should_match": "1000000000%"}})").empty());
 }
 
 TEST_F(Queries, ExistsIdsTypeMatchAllNone) {

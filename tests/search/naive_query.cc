@@ -994,7 +994,7 @@ int MinShouldMatch(int optional_clauses, const std::string& spec_in, bool* ok) {
       std::string number = spec.substr(0, spec.size() - 1);
       int percent = std::stoi(number, &pos);
       if (pos != number.size()) throw 1;
-      float calc = static_cast<float>(result * percent) * (1 / 100.0f);
+      float calc = static_cast<float>(static_cast<int32_t>(static_cast<int64_t>(result) * percent)) * (1 / 100.0f);
       result = calc < 0 ? result + static_cast<int>(calc) : static_cast<int>(calc);
     } else {
       int calc = std::stoi(spec, &pos);
