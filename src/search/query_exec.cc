@@ -254,6 +254,60 @@ std::vector<uint32_t> CodePoints(std::string_view s) {
   return out;
 }
 
+// A leaf whose match a column decides doc by doc: a bool can then check it
+// on the few candidates its other clauses leave, instead of building the
+// leaf's own (often large) set. Clients pair selective terms with wide
+// ranges ("version >= 63" matches a quarter of all builds).
+bool DecidedByColumn(const Query& q) {
+  return (q.kind == QueryKind::kTermRange && !q.on_tokens) || q.kind == QueryKind::kNumericRange ||
+         q.kind == QueryKind::kDoubleRange;
+}
+
+// Ordinal bounds [lo, hi) of a keyword range in one segment's dictionary.
+std::pair<uint32_t, uint32_t> OrdinalBounds(const TermDict& dict, const Query& q) {
+  uint32_t lo = 0, hi = static_cast<uint32_t>(dict.size());
+  if (q.lo) lo = q.lo_inclusive ? dict.LowerBound(*q.lo) : dict.UpperBound(*q.lo);
+  if (q.hi) hi = q.hi_inclusive ? dict.UpperBound(*q.hi) : dict.LowerBound(*q.hi);
+  return {lo, std::max(lo, hi)};
+}
+
+// Positions [first, last) in a numeric column's sorted docs of a range.
+std::pair<size_t, size_t> SortedBounds(const NumericColumn& c, const Query& q) {
+  const auto& sorted = c.sorted;
+  size_t first, last;
+  if (q.kind == QueryKind::kDoubleRange) {
+    first = std::lower_bound(sorted.begin(), sorted.end(), q.lo_double,
+                             [&](uint32_t d, double x) { return AsDouble(c, d) < x; }) - sorted.begin();
+    last = std::upper_bound(sorted.begin(), sorted.end(), q.hi_double,
+                            [&](double x, uint32_t d) { return x < AsDouble(c, d); }) - sorted.begin();
+  } else {
+    first = std::lower_bound(sorted.begin(), sorted.end(), q.lo_int,
+                             [&](uint32_t d, int64_t x) { return AsInt(c, d) < x; }) - sorted.begin();
+    last = std::upper_bound(sorted.begin(), sorted.end(), q.hi_int,
+                            [&](int64_t x, uint32_t d) { return x < AsInt(c, d); }) - sorted.begin();
+  }
+  return {first, std::max(first, last)};
+}
+
+bool NumberInRange(const Query& q, int64_t v) {
+  if (q.kind == QueryKind::kDoubleRange) {
+    double x = BitsToDouble(v);
+    return x >= q.lo_double && x <= q.hi_double;
+  }
+  return v >= q.lo_int && v <= q.hi_int;
+}
+
+// Whether a multi-valued doc has a further value accepted by `in`.
+template <typename V, typename F>
+bool AnyExtra(const std::vector<std::pair<uint32_t, V>>& extra, uint32_t local, F&& in) {
+  auto it = std::lower_bound(extra.begin(), extra.end(), local,
+                             [](const std::pair<uint32_t, V>& e, uint32_t d) { return e.first < d; });
+  for (; it != extra.end() && it->first == local; ++it) {
+    if (in(it->second)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Roaring QueryExecutor::All() const { return RangeBitmap(0, snap_.doc_count); }
@@ -318,25 +372,47 @@ Result<Roaring> QueryExecutor::Bool(const Query& q, bool filter_context, Memo* m
   }
   Roaring acc;
   bool have = false;
+  auto intersect = [&](Roaring x) {
+    if (have) {
+      acc &= x;
+    } else {
+      acc = std::move(x);
+      have = true;
+    }
+  };
+  // Leaves a column decides wait until the other required clauses have
+  // narrowed the candidates (only where no score memo needs their full set).
+  std::vector<const Query*> deferred;
   for (const auto& c : q.must) {
+    if (memo == nullptr && DecidedByColumn(*c)) {
+      deferred.push_back(c.get());
+      continue;
+    }
     auto x = Eval(*c, filter_context, memo);
     if (!x.ok()) return x;
-    if (have) {
-      acc &= *x;
-    } else {
-      acc = std::move(x).value();
-      have = true;
-    }
+    intersect(std::move(x).value());
   }
   for (const auto& c : q.filter) {
+    if (DecidedByColumn(*c)) {
+      deferred.push_back(c.get());
+      continue;
+    }
     auto x = Eval(*c, true, nullptr);
     if (!x.ok()) return x;
+    intersect(std::move(x).value());
+  }
+  for (const Query* c : deferred) {
     if (have) {
-      acc &= *x;
-    } else {
-      acc = std::move(x).value();
-      have = true;
+      auto checked = CheckCandidates(*c, acc);
+      if (!checked.ok()) return checked.status();
+      if (checked->has_value()) {
+        acc = std::move(**checked);
+        continue;
+      }
     }
+    auto x = Eval(*c, true, nullptr);
+    if (!x.ok()) return x;
+    intersect(std::move(x).value());
   }
   if (msm > static_cast<int>(q.should.size())) return Roaring();
   if (!q.should.empty() && (memo != nullptr || msm > 0 || !have)) {
@@ -450,9 +526,7 @@ Result<Roaring> QueryExecutor::TermRange(const Query& q) {
   for (const auto& seg : snap_.segments) {
     DictView v = ViewOf(*seg, q);
     if (v.dict == nullptr) continue;
-    uint32_t lo = 0, hi = static_cast<uint32_t>(v.dict->size());
-    if (q.lo) lo = q.lo_inclusive ? v.dict->LowerBound(*q.lo) : v.dict->UpperBound(*q.lo);
-    if (q.hi) hi = q.hi_inclusive ? v.dict->UpperBound(*q.hi) : v.dict->LowerBound(*q.hi);
+    auto [lo, hi] = OrdinalBounds(*v.dict, q);
     Status s = AddOrdinalRange(*seg, v, lo, hi, &out, deadline_);
     if (!s.ok()) return s;
   }
@@ -511,23 +585,11 @@ Result<Roaring> QueryExecutor::Fuzzy(const Query& q) {
 
 Result<Roaring> QueryExecutor::NumericRange(const Query& q) {
   Roaring out;
-  bool is_double = q.kind == QueryKind::kDoubleRange;
   for (const auto& seg : snap_.segments) {
     const NumericColumn* c = seg->numeric(q.field);
     if (c == nullptr) continue;
     const auto& sorted = c->sorted;
-    size_t first, last;
-    if (is_double) {
-      first = std::lower_bound(sorted.begin(), sorted.end(), q.lo_double,
-                               [&](uint32_t d, double x) { return AsDouble(*c, d) < x; }) - sorted.begin();
-      last = std::upper_bound(sorted.begin(), sorted.end(), q.hi_double,
-                              [&](double x, uint32_t d) { return x < AsDouble(*c, d); }) - sorted.begin();
-    } else {
-      first = std::lower_bound(sorted.begin(), sorted.end(), q.lo_int,
-                               [&](uint32_t d, int64_t x) { return AsInt(*c, d) < x; }) - sorted.begin();
-      last = std::upper_bound(sorted.begin(), sorted.end(), q.hi_int,
-                              [&](int64_t x, uint32_t d) { return x < AsInt(*c, d); }) - sorted.begin();
-    }
+    auto [first, last] = SortedBounds(*c, q);
     if (last > first) {
       size_t count = last - first;
       if (count < seg->size() / 32) {
@@ -542,12 +604,64 @@ Result<Roaring> QueryExecutor::NumericRange(const Query& q) {
       }
     }
     for (const auto& [d, v] : c->extra) {
-      bool in = is_double ? (BitsToDouble(v) >= q.lo_double && BitsToDouble(v) <= q.hi_double)
-                          : (v >= q.lo_int && v <= q.hi_int);
-      if (in) out.add(seg->base() + d);
+      if (NumberInRange(q, v)) out.add(seg->base() + d);
     }
   }
   return out;
+}
+
+Result<std::optional<Roaring>> QueryExecutor::CheckCandidates(const Query& q, const Roaring& candidates) {
+  // Building the set costs at least one step per doc it holds (then the
+  // intersection); checking costs one column read per candidate.
+  uint64_t in_range = 0;
+  for (const auto& seg : snap_.segments) {
+    if (q.kind == QueryKind::kTermRange) {
+      DictView v = ViewOf(*seg, q);
+      if (v.dict == nullptr) continue;
+      auto [lo, hi] = OrdinalBounds(*v.dict, q);
+      in_range += v.postings->DocFreqRange(lo, hi);
+    } else if (const NumericColumn* c = seg->numeric(q.field)) {
+      auto [first, last] = SortedBounds(*c, q);
+      in_range += last - first;
+    }
+  }
+  const uint64_t checks = candidates.cardinality();
+  if (checks > in_range) return std::optional<Roaring>();
+
+  std::vector<uint32_t> kept;
+  size_t i = 0;
+  Status status;
+  for (const auto& seg : snap_.segments) {
+    const uint32_t base = seg->base();
+    const uint32_t end = base + static_cast<uint32_t>(seg->size());
+    if (q.kind == QueryKind::kTermRange) {
+      DictView v = ViewOf(*seg, q);
+      if (v.dict == nullptr) continue;
+      auto [lo, hi] = OrdinalBounds(*v.dict, q);
+      const uint32_t width = hi - lo;
+      const KeywordColumn& col = *v.column;
+      auto in = [&](uint32_t o) { return o - lo < width; };  // kNoOrd wraps above width
+      ForEachDocInRange(candidates, base, end, [&](uint32_t doc) {
+        if (!(status = Tick(i++)).ok()) return false;
+        const uint32_t local = doc - base;
+        if (in(col.ords[local]) || (!col.extra.empty() && AnyExtra(col.extra, local, in))) kept.push_back(doc);
+        return true;
+      });
+    } else if (const NumericColumn* c = seg->numeric(q.field)) {
+      auto in = [&](int64_t v) { return NumberInRange(q, v); };
+      // `present` holds this segment's docs with a value: one bitmap AND
+      // instead of a lookup per candidate.
+      ForEachDoc(candidates & c->present, [&](uint32_t doc) {
+        if (!(status = Tick(i++)).ok()) return;
+        const uint32_t local = doc - base;
+        if (in(c->values[local]) || (!c->extra.empty() && AnyExtra(c->extra, local, in))) kept.push_back(doc);
+      });
+    }
+    if (!status.ok()) return status;
+  }
+  Roaring out;
+  out.addMany(kept.size(), kept.data());
+  return std::optional<Roaring>(std::move(out));
 }
 
 Result<Roaring> QueryExecutor::Phrase(const Query& q) {

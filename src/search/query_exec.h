@@ -48,6 +48,10 @@ class QueryExecutor {
   Result<Roaring> Fuzzy(const Query& q);
   Result<Roaring> NumericRange(const Query& q);
   Result<Roaring> Phrase(const Query& q);
+  // The docs of `candidates` that match `q` (a leaf a column decides: see
+  // DecidedByColumn), read from the columns doc by doc. nullopt when
+  // building the leaf's whole set is expected to be cheaper.
+  Result<std::optional<Roaring>> CheckCandidates(const Query& q, const Roaring& candidates);
   Status Tick(size_t i) const;
 
   const Snapshot& snap_;
