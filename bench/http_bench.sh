@@ -4,6 +4,8 @@
 # with wrk (keep-alive): a term query, the web page's full request, and a
 # terms aggregation. Prints index load time, server RSS, requests/s and
 # latency percentiles. Usage: bench/http_bench.sh [COUNT] [SECONDS]
+# The server runs as configured by default (access log on, to a file);
+# BUILDHUB_BENCH_ACCESS_LOG=0 turns the access log off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-1000000}
@@ -21,8 +23,10 @@ echo "== corpus: $count builds"
 "$bin" generate --count "$count" --seed 42 --output "$work/corpus.ndjson"
 "$bin" --log-level warning --database-url "sqlite:$work/bench.db" ingest "$work/corpus.ndjson" | tail -n 1
 
+access_log=--access-log
+[[ ${BUILDHUB_BENCH_ACCESS_LOG:-1} == 0 ]] && access_log=--no-access-log
 port=$((20000 + RANDOM % 20000))
-"$bin" --log-format text --database-url "sqlite:$work/bench.db" serve --no-access-log \
+"$bin" --log-format text --database-url "sqlite:$work/bench.db" serve "$access_log" \
   --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 600); do  # bounded wait for the index to load
