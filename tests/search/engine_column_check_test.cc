@@ -39,18 +39,6 @@ std::vector<std::string> Corpus() {
   return docs;
 }
 
-std::unique_ptr<Engine> Segmented(const std::vector<std::string>& docs, size_t batch) {
-  EngineOptions o;
-  o.now_ms = 1561939200000;
-  auto engine = std::make_unique<Engine>(nullptr, o);
-  for (size_t i = 0; i < docs.size(); i += batch) {
-    std::vector<IndexDocument> in;
-    for (size_t j = i; j < std::min(docs.size(), i + batch); ++j) in.push_back({static_cast<int64_t>(j + 1), docs[j]});
-    EXPECT_TRUE(engine->AddDocuments(in).ok());
-  }
-  return engine;
-}
-
 Ids Matching(Engine& engine, const std::string& query) {
   Ids ids = HitIds(SearchOk(engine, R"({"size": 1000, "sort": "_doc", "query": )" + query + "}"));
   std::sort(ids.begin(), ids.end());
@@ -95,19 +83,19 @@ void ExpectChecksAgreeWithSets(Engine& engine) {
 }
 
 TEST(ColumnCheck, AgreesWithTheRangeSetOnOneSegment) {
-  auto engine = Segmented(Corpus(), 400);
+  auto engine = EngineInBatches(Corpus(), 400);
   ASSERT_EQ(engine->snapshot()->segments.size(), 1u);
   ExpectChecksAgreeWithSets(*engine);
 }
 
 TEST(ColumnCheck, AgreesWithTheRangeSetAcrossSegments) {
-  auto engine = Segmented(Corpus(), 150);
+  auto engine = EngineInBatches(Corpus(), 150);
   ASSERT_EQ(engine->snapshot()->segments.size(), 3u);
   ExpectChecksAgreeWithSets(*engine);
 }
 
 TEST(ColumnCheck, MultiValuedDocsMatchOnAnyValue) {
-  auto engine = Segmented(Corpus(), 400);
+  auto engine = EngineInBatches(Corpus(), 400);
   // Build 1 (i = 0): versions ["40.0", "99.0"], sizes [0, 100000].
   EXPECT_EQ(Matching(*engine, R"({"bool": {"filter": [{"term": {"source.product": "p0"}},
       {"range": {"target.version": {"gte": "90"}}}]}})"),

@@ -1,5 +1,7 @@
 #include "engine_fixture.h"
 
+#include <algorithm>
+
 #include "support/fixtures.h"
 
 namespace buildhub::search::testing {
@@ -39,12 +41,18 @@ std::string MakeDoc(const DocSpec& s) {
 }
 
 std::unique_ptr<Engine> EngineOf(const std::vector<std::string>& docs, EngineOptions options) {
+  return EngineInBatches(docs, std::max<size_t>(docs.size(), 1), options);
+}
+
+std::unique_ptr<Engine> EngineInBatches(const std::vector<std::string>& docs, size_t batch, EngineOptions options) {
   if (options.now_ms == 0) options.now_ms = 1561939200000;  // 2019-07-01T00:00:00Z
   auto engine = std::make_unique<Engine>(nullptr, options);
-  std::vector<IndexDocument> in;
-  for (size_t i = 0; i < docs.size(); ++i) in.push_back({static_cast<int64_t>(i + 1), docs[i]});
-  Status s = engine->AddDocuments(in);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  for (size_t i = 0; i < docs.size(); i += batch) {
+    std::vector<IndexDocument> in;
+    for (size_t j = i; j < std::min(docs.size(), i + batch); ++j) in.push_back({static_cast<int64_t>(j + 1), docs[j]});
+    Status s = engine->AddDocuments(in);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
   return engine;
 }
 

@@ -40,6 +40,10 @@ std::string MakeDoc(const DocSpec& spec);
 
 // An engine over `docs`, ids 1..n, with a fixed "now" (2019-07-01).
 std::unique_ptr<Engine> EngineOf(const std::vector<std::string>& docs, EngineOptions options = {});
+// The same, added `batch` documents at a time: one segment per batch (the
+// index merges them past Index::kMaxSegments).
+std::unique_ptr<Engine> EngineInBatches(const std::vector<std::string>& docs, size_t batch,
+                                        EngineOptions options = {});
 
 // The ten-build corpus many tests share (see the .cc for its contents).
 std::vector<std::string> StandardCorpus();

@@ -237,18 +237,6 @@ std::vector<std::string> BiggerCorpus() {
   return out;
 }
 
-std::unique_ptr<Engine> Batched(const std::vector<std::string>& docs, size_t batch) {
-  EngineOptions o;
-  o.now_ms = 1561939200000;
-  auto engine = std::make_unique<Engine>(nullptr, o);
-  for (size_t i = 0; i < docs.size(); i += batch) {
-    std::vector<IndexDocument> in;
-    for (size_t j = i; j < std::min(docs.size(), i + batch); ++j) in.push_back({static_cast<int64_t>(j + 1), docs[j]});
-    EXPECT_TRUE(engine->AddDocuments(in).ok());
-  }
-  return engine;
-}
-
 std::string WithoutTook(std::string body) {
   size_t comma = body.find(',');
   return body.substr(comma);
@@ -256,9 +244,9 @@ std::string WithoutTook(std::string body) {
 
 TEST(EngineSegments, AnswersDoNotDependOnTheSegmentLayout) {
   std::vector<std::string> docs = BiggerCorpus();
-  auto one = Batched(docs, docs.size());
-  auto three = Batched(docs, 11);   // three segments
-  auto many = Batched(docs, 1);     // merged along the way
+  auto one = EngineInBatches(docs, docs.size());
+  auto three = EngineInBatches(docs, 11);   // three segments
+  auto many = EngineInBatches(docs, 1);     // merged along the way
   EXPECT_EQ(one->snapshot()->segments.size(), 1u);
   EXPECT_EQ(three->snapshot()->segments.size(), 3u);
   EXPECT_LE(many->snapshot()->segments.size(), Index::kMaxSegments + 1);
