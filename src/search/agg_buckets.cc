@@ -172,7 +172,13 @@ class HistogramAgg : public Aggregation {
   Status Validate() const override { return CheckOrders(order, *this); }
 
  protected:
-  int64_t DateKey(int64_t v) const { return date_interval->Floor(v - date_offset) + date_offset; }
+  int64_t DateKey(int64_t v) const {
+    int64_t shifted = 0;
+    if (__builtin_sub_overflow(v, date_offset, &shifted)) return v;  // only near the int64 ends
+    int64_t key = 0;
+    if (__builtin_add_overflow(date_interval->Floor(shifted), date_offset, &key)) return v;
+    return key;
+  }
   double NumKey(double v) const { return std::floor((v - offset) / interval) * interval + offset; }
 
   struct Acc {
@@ -182,7 +188,7 @@ class HistogramAgg : public Aggregation {
   using AccMap = std::map<double, Acc>;  // dates: epoch ms, exact in a double
 
   double KeyOf(double v) const {
-    return date ? static_cast<double>(DateKey(static_cast<int64_t>(v))) : NumKey(v);
+    return date ? static_cast<double>(DateKey(JavaLongCast(v))) : NumKey(v);
   }
 
   // Counts (and, when asked, lists) the docs of each bucket in one pass.
@@ -213,7 +219,7 @@ class HistogramAgg : public Aggregation {
             if (date ? !(v < upper && v >= lower) : KeyOf(v) != key || acc == nullptr) {
               key = KeyOf(v);
               lower = key;
-              upper = date ? static_cast<double>(date_interval->Next(static_cast<int64_t>(key) - date_offset) + date_offset)
+              upper = date ? static_cast<double>(date_interval->Next(JavaLongCast(key) - date_offset) + date_offset)
                            : key + interval;
               acc = &(*out)[key];
             }
@@ -287,7 +293,7 @@ class HistogramAgg : public Aggregation {
     std::map<int64_t, std::pair<uint64_t, uint32_t>> dcounts;
     for (const auto& [k, a] : collected) {
       if (date) {
-        dcounts[static_cast<int64_t>(k)].first = a.count;
+        dcounts[JavaLongCast(k)].first = a.count;
       } else {
         counts[k].first = a.count;
       }
@@ -303,8 +309,8 @@ class HistogramAgg : public Aggregation {
         hi = dcounts.rbegin()->first;
       }
       if (min_doc_count == 0) {
-        if (bound_min) lo = lo ? std::min(*lo, DateKey(static_cast<int64_t>(*bound_min))) : DateKey(static_cast<int64_t>(*bound_min));
-        if (bound_max) hi = hi ? std::max(*hi, DateKey(static_cast<int64_t>(*bound_max))) : DateKey(static_cast<int64_t>(*bound_max));
+        if (bound_min) lo = lo ? std::min(*lo, DateKey(JavaLongCast(*bound_min))) : DateKey(JavaLongCast(*bound_min));
+        if (bound_max) hi = hi ? std::max(*hi, DateKey(JavaLongCast(*bound_max))) : DateKey(JavaLongCast(*bound_max));
       }
       if (min_doc_count == 0 && lo && hi) {
         int64_t k = *lo;
@@ -340,7 +346,7 @@ class HistogramAgg : public Aggregation {
       }
       if (min_doc_count == 0 && lo && hi) {
         double steps = std::floor((*hi - *lo) / interval) + 1;
-        if (steps > static_cast<double>(budget)) return too_many();
+        if (!(steps <= static_cast<double>(budget))) return too_many();  // NaN too
         for (int64_t i = 0; i < static_cast<int64_t>(steps); ++i) {
           double k = NumKey(*lo + static_cast<double>(i) * interval + interval / 2);
           HistBucket b;
@@ -474,7 +480,7 @@ class RangeAgg : public Aggregation {
   }
 
   std::string Text(double v) const {
-    if (date) return formatter->Format(static_cast<int64_t>(v));
+    if (date) return formatter->Format(JavaLongCast(v));
     return JavaDoubleString(v);
   }
 
@@ -563,7 +569,10 @@ Result<int64_t> OffsetMillis(const std::string& s) {
   else if (unit == "h") mult = 3600000;
   else if (unit == "d") mult = 86400000;
   else return ParsingError("failed to parse offset [" + s + "]");
-  return sign * static_cast<int64_t>(n * static_cast<double>(mult));
+  // Beyond about 285,000 years an offset only overflows the bucket keys.
+  const double millis = n * static_cast<double>(mult);
+  if (!(std::fabs(millis) <= 9e15)) return ParsingError("offset [" + s + "] is out of range");
+  return sign * static_cast<int64_t>(millis);
 }
 
 }  // namespace

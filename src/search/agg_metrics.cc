@@ -281,7 +281,7 @@ class PercentilesAgg : public MetricAggregation {
 
   static double At(const std::vector<double>& vs, double pct) {
     if (vs.empty()) return std::nan("");
-    double pos = pct / 100.0 * static_cast<double>(vs.size() - 1);
+    double pos = std::clamp(pct, 0.0, 100.0) / 100.0 * static_cast<double>(vs.size() - 1);
     size_t lo = static_cast<size_t>(std::floor(pos));
     size_t hi = std::min(vs.size() - 1, lo + 1);
     double frac = pos - static_cast<double>(lo);
@@ -295,9 +295,16 @@ class PercentilesAgg : public MetricAggregation {
   Result<double> OrderValue(const Roaring& docs, std::string_view path, AggContext& ctx) const override {
     std::string p(path.substr(1));
     if (!p.empty() && p.back() == ']') p.pop_back();
+    // ES computes any percentile named in an order path; outside [0, 100]
+    // its digest refuses (and so must we: the index would leave the values).
+    char* end = nullptr;
+    const double pct = std::strtod(p.c_str(), &end);
+    if (p.empty() || end != p.c_str() + p.size() || !(pct >= 0 && pct <= 100)) {
+      return IllegalArgument("percentile [" + p + "] in the order path must be a number in [0, 100]");
+    }
     auto vs = Values(docs, ctx);
     if (!vs.ok()) return vs.status();
-    return At(*vs, std::atof(p.c_str()));
+    return At(*vs, pct);
   }
 
  protected:

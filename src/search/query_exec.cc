@@ -637,8 +637,10 @@ Result<std::optional<Roaring>> QueryExecutor::CheckCandidates(const Query& q, co
     if (q.kind == QueryKind::kTermRange) {
       DictView v = ViewOf(*seg, q);
       if (v.dict == nullptr) continue;
-      auto [lo, hi] = OrdinalBounds(*v.dict, q);
-      const uint32_t width = hi - lo;
+      // Not a structured binding: clang 14 cannot capture those in lambdas.
+      const std::pair<uint32_t, uint32_t> bounds = OrdinalBounds(*v.dict, q);
+      const uint32_t lo = bounds.first;
+      const uint32_t width = bounds.second - bounds.first;
       const KeywordColumn& col = *v.column;
       auto in = [&](uint32_t o) { return o - lo < width; };  // kNoOrd wraps above width
       ForEachDocInRange(candidates, base, end, [&](uint32_t doc) {

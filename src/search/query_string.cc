@@ -10,6 +10,7 @@
 
 #include "core/utf8.h"
 #include "search/analysis.h"
+#include "search/java_number.h"
 #include "search/query_parser.h"
 #include "search/search_error.h"
 #include "search/simple_match.h"
@@ -885,7 +886,7 @@ class ClassicParser {
         Status s = Suffixes(&boost, &slop, &fuzzy);
         if (!s.ok()) return s;
         int phrase_slop = fq_.options().phrase_slop;
-        if (fuzzy && slop.size() > 1) phrase_slop = static_cast<int>(std::atof(slop.c_str() + 1));
+        if (fuzzy && slop.size() > 1) phrase_slop = JavaIntCast(std::atof(slop.c_str() + 1));
         auto q = fq_.Phrase(field, DiscardEscapes(t.image.substr(1, t.image.size() - 2)), phrase_slop);
         if (!q.ok()) return q;
         return WithBoost(std::move(q).value(), boost);

@@ -69,6 +69,16 @@ TEST_F(Aggs, TermsOrders) {
   e = Error(R"({"terms": {"field": "target.channel", "order": {"s": "desc"}},
                 "aggs": {"s": {"stats": {"field": "download.size"}}}})");
   EXPECT_NE(e.find("a metric name must be specified"), std::string::npos) << e;
+  // A percentile named in the path: any in [0, 100], others a 400 (found by
+  // hand while hunting float-to-int casts: 1e300 used to index past the end).
+  EXPECT_EQ(Buckets(Run(R"({"terms": {"field": "target.channel", "order": {"p.100": "asc"}},
+                            "aggs": {"p": {"percentiles": {"field": "download.size"}}}})")),
+            (BucketList{{"release", 6}, {"nightly", 1}, {"beta", 2}, {"aurora", 1}}));  // by max, as above
+  for (const char* path : {"p.1e300", "p.-5", "p.nan", "p.x"}) {
+    e = Error(std::string(R"({"terms": {"field": "target.channel", "order": {")") + path +
+              R"(": "asc"}}, "aggs": {"p": {"percentiles": {"field": "download.size"}}}})");
+    EXPECT_NE(e.find("must be a number in [0, 100]"), std::string::npos) << path << ": " << e;
+  }
 }
 
 TEST_F(Aggs, TermsIncludeExclude) {
