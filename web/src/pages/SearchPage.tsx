@@ -162,7 +162,12 @@ export function SearchPage({ location }: { location: Location }) {
           <p class="sidebar-note">Several values of one filter match any of them.</p>
         </aside>
 
-        <main class="results-area">
+        <main
+          class="results-area"
+          data-loading={loading ? 'true' : 'false'}
+          data-key={key}
+          data-result-key={result?.key ?? ''}
+        >
           <div class="action-bar">
             <div class="hits-stats" aria-live="polite">
               {response && (
