@@ -210,6 +210,7 @@ describe('search page', () => {
     const p = await openPage('/');
     await settled(p.page);
     assert.equal(await hitCount(p.page), total);
+    assert.equal(await p.page.evaluate(() => document.activeElement?.id), 'search-input', 'the search box has the focus');
     assert.match(await p.page.locator('.hits-stats').textContent(), /results found in \d+ms/);
     const table = await rows(p.page);
     assert.equal(table.length, 30);
@@ -478,7 +479,19 @@ describe('search page', () => {
     assert.match(await help.textContent(), /No builds were found for zzqxjvwk/);
     assert.match(await help.textContent(), /query string syntax/);
     assert.equal(await p.page.locator('table.results').count(), 0);
+    assert.equal(await p.page.locator('#search-without-filters').count(), 0, 'nothing to find without filters either');
     await p.close();
+
+    // A query that matches without its filters offers to drop them.
+    const q = await openPage('/?q=thunderbird&products[0]=devedition');
+    await settled(q.page);
+    assert.equal(await hitCount(q.page), 0);
+    assert.ok(q.lastMain().aggs.no_filters_top_hits, 'the no-hits helper aggregation is requested');
+    await q.page.locator('#search-without-filters').click();
+    await q.page.waitForFunction(() => location.search === '?q=thunderbird');
+    await settled(q.page);
+    assert.ok((await hitCount(q.page)) > 0);
+    await q.close();
   });
 
   test('a bad query_string shows the server error, and the page still works', async () => {

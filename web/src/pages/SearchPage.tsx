@@ -272,7 +272,8 @@ export function SearchPage({ location }: { location: Location }) {
             </div>
           )}
 
-          {response && total > 0 && response.hits.hits.length > 0 && (
+          {!response && !error && <p class="note">Searching…</p>}
+          {response && total > 0 && response.hits.hits.length > 0 && !(error && error.key === key) && (
             <div class={loading ? 'is-stale' : ''}>
               <ResultsTable hits={response.hits.hits} />
             </div>
