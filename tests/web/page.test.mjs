@@ -127,7 +127,7 @@ before(async () => {
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
     timeout: 30000,
   });
-});
+}, { timeout: 120000 });
 
 after(async () => {
   await browser?.close().catch(() => {});
@@ -137,7 +137,7 @@ after(async () => {
     if (server.exitCode === null) server.kill('SIGKILL');
   }
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+}, { timeout: 30000 });
 
 // A page that records its console errors, uncaught errors and /api/search
 // request bodies. `allowedErrors` are regexes of console errors a test expects.
@@ -204,7 +204,7 @@ async function apiIds(body) {
 
 const urlParams = (page) => new URL(page.url()).searchParams;
 
-describe('search page', () => {
+describe('search page', { timeout: 120000 }, () => {
   test('loads with the hit count, 30 rows of eleven columns and the original request', async () => {
     const { total } = await api('/api/records').then((r) => ({ total: r.builds.total }));
     const p = await openPage('/');
@@ -507,7 +507,35 @@ describe('search page', () => {
   });
 });
 
-describe('build page', () => {
+describe('hostile links', { timeout: 120000 }, () => {
+  test('odd parameters are ignored or shown as text, never run', async () => {
+    const p = await openPage(
+      `/?p=abc&sort=evil&versions[0]=${encodeURIComponent('<img src=x onerror=window.pwned=1>')}&versions[999999]=b&bogus=1`,
+    );
+    await settled(p.page);
+    assert.equal(await hitCount(p.page), 0);
+    assert.equal(
+      await p.page.locator('.chip[data-filter="versions"] .chip-label').first().textContent(),
+      'Version: <img src=x onerror=window.pwned=1>',
+    );
+    assert.equal(await p.page.evaluate(() => window.pwned), undefined);
+    const body = p.lastMain();
+    assert.equal(body.from, undefined, 'p=abc is page 1');
+    assert.deepEqual(body.sort, [{ 'download.date': 'desc' }], 'an unknown sort is the default');
+    await p.close();
+
+    const far = await openPage('/?p=99999');
+    await settled(far.page);
+    assert.equal(far.lastMain().from, 30 * 332, 'pages stop inside the 10,000-hit window');
+    await far.close();
+
+    const nowhere = await openPage('/no/such/page');
+    assert.match(await nowhere.page.locator('h1').textContent(), /Page not found/);
+    await nowhere.close();
+  });
+});
+
+describe('build page', { timeout: 120000 }, () => {
   test('a result links to its build page: record, download link, revision link, JSON', async () => {
     const p = await openPage('/');
     await settled(p.page);
@@ -550,7 +578,7 @@ describe('build page', () => {
   });
 });
 
-describe('rejected page', () => {
+describe('rejected page', { timeout: 120000 }, () => {
   test('lists the rejected files with their reasons', async () => {
     const p = await openPage('/rejected');
     await p.page.locator('table.rejected').waitFor();
@@ -567,7 +595,7 @@ describe('rejected page', () => {
   });
 });
 
-describe('speed', () => {
+describe('speed', { timeout: 120000 }, () => {
   test('the first page shows its results quickly and the bundle stays small', async () => {
     const p = await openPage('/');
     await settled(p.page);
