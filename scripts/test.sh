@@ -11,6 +11,7 @@ stage() { printf '\n=== %s (%ds elapsed)\n' "$*" $((SECONDS - started)); }
 stage "dependencies"
 scripts/install-deps.sh
 [[ -x scripts/install-npm.sh ]] && scripts/install-npm.sh
+[[ -x scripts/build-web.sh ]] && scripts/build-web.sh
 
 stage "release build"
 cmake --preset release >/dev/null
