@@ -29,8 +29,17 @@ for name in "${fuzzers[@]}"; do
       -print_final_stats=1 -artifact_prefix="$work/" ${dict:+-dict="$dict"} "$work/$corpus_name" "${seeds[@]}" \
       >"$work/$name.log" 2>&1; then
     echo "fuzz: $name FAILED; last lines of its log:" >&2
+    grep -m1 "INFO: Seed:" "$work/$name.log" >&2 || true
     tail -n 40 "$work/$name.log" >&2
-    mkdir -p "build/$preset/fuzz-artifacts" && cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* "build/$preset/fuzz-artifacts/" 2>/dev/null || true
+    # CI keeps no files: print each failing input so it can be replayed
+    # (save the base64 as a file, then run the fuzzer binary on that file).
+    for artifact in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
+      [[ -f $artifact ]] || continue
+      echo "fuzz: input $(basename "$artifact") ($(stat -c %s "$artifact") bytes), base64:" >&2
+      head -c 65536 "$artifact" | base64 -w 0 >&2
+      echo >&2
+    done
+    mkdir -p "build/$preset/fuzz-artifacts" && cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* "build/$preset/fuzz-artifacts/" 2>/dev/null || true
     status=1
   else
     grep -E "stat::number_of_executed_units|Done" "$work/$name.log" | tail -n 2 | sed "s/^/fuzz: $name: /"
