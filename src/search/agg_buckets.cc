@@ -321,8 +321,11 @@ class HistogramAgg : public Aggregation {
           auto it = dcounts.find(k);
           if (it != dcounts.end()) b.count = it->second.first;
           buckets.push_back(b);
-          int64_t next = date_interval->Next(k - date_offset) + date_offset;
-          if (next <= k) break;
+          int64_t shifted = 0, next = 0;
+          if (__builtin_sub_overflow(k, date_offset, &shifted) ||
+              __builtin_add_overflow(date_interval->Next(shifted), date_offset, &next) || next <= k) {
+            break;  // the int64 end of time
+          }
           k = next;
         }
       } else {
@@ -347,7 +350,8 @@ class HistogramAgg : public Aggregation {
       if (min_doc_count == 0 && lo && hi) {
         double steps = std::floor((*hi - *lo) / interval) + 1;
         if (!(steps <= static_cast<double>(budget))) return too_many();  // NaN too
-        for (int64_t i = 0; i < static_cast<int64_t>(steps); ++i) {
+        const int64_t count = steps >= 1 ? static_cast<int64_t>(steps) : 0;  // now within the budget
+        for (int64_t i = 0; i < count; ++i) {
           double k = NumKey(*lo + static_cast<double>(i) * interval + interval / 2);
           HistBucket b;
           b.key = k;
@@ -659,6 +663,17 @@ Result<std::unique_ptr<Aggregation>> NewHistogram(const std::string& name, const
       if (!v.ok()) return v.status();
       a->bound_max = *v;
     }
+    // HistogramAggregationBuilder.extendedBounds refuses these.
+    if (a->bound_min && !std::isfinite(*a->bound_min)) {
+      return IllegalArgument("minBound must be finite, got: " + JavaDoubleString(*a->bound_min));
+    }
+    if (a->bound_max && !std::isfinite(*a->bound_max)) {
+      return IllegalArgument("maxBound must be finite, got: " + JavaDoubleString(*a->bound_max));
+    }
+    if (a->bound_min && a->bound_max && *a->bound_max < *a->bound_min) {
+      return IllegalArgument("maxBound [" + JavaDoubleString(*a->bound_max) + "] must be greater than minBound [" +
+                             JavaDoubleString(*a->bound_min) + "]");
+    }
   }
   a->keyed = BoolParam(p, "keyed", false);
   if (const json::Value* m = p.find("missing")) {
@@ -702,7 +717,7 @@ Result<std::unique_ptr<Aggregation>> NewDateHistogram(const std::string& name, c
   if (!fmt.ok()) return fmt.status();
   a->formatter = *fmt;
   if (const json::Value* o = p.find("offset")) {
-    auto off = o->is_number() ? Result<int64_t>(o->as_int64().value_or(0)) : OffsetMillis(o->is_string() ? o->text() : "");
+    auto off = o->is_number() ? OffsetMillis(o->text()) : OffsetMillis(o->is_string() ? o->text() : "");
     if (!off.ok()) return off.status();
     a->date_offset = *off;
   }
@@ -718,6 +733,12 @@ Result<std::unique_ptr<Aggregation>> NewDateHistogram(const std::string& name, c
       auto v = DateValue(*x, env, format, tz, dates::Rounding::kFloor);
       if (!v.ok()) return v.status();
       a->bound_max = static_cast<double>(*v);
+    }
+    // ExtendedBounds.validate.
+    if (a->bound_min && a->bound_max && *a->bound_max < *a->bound_min) {
+      return IllegalArgument("[extended_bounds.min][" + std::to_string(JavaLongCast(*a->bound_min)) +
+                             "] cannot be greater than [extended_bounds.max][" +
+                             std::to_string(JavaLongCast(*a->bound_max)) + "] for histogram [" + name + "]");
     }
   }
   a->keyed = BoolParam(p, "keyed", false);

@@ -278,6 +278,23 @@ TEST_F(Aggs, Histogram) {
             "[interval] must be >0 for histogram aggregation [a]");
   EXPECT_EQ(Error(R"({"histogram": {"field": "target.version", "interval": 1}})"),
             "Field [target.version] of type [keyword] is not supported for aggregation [histogram]");
+  // Extended bounds the wrong way round (a CI fuzzing find, on an unmapped
+  // field: 1e300 - -1e300 buckets overflowed the loop count).
+  for (const char* field : {"download.size", "no.such.field"}) {
+    EXPECT_EQ(Error(std::string(R"({"histogram": {"field": ")") + field +
+                    R"(", "interval": 3, "min_doc_count": 0, "extended_bounds": {"min": 1e300, "max": -1e300}}})"),
+              "maxBound [-1.0E300] must be greater than minBound [1.0E300]");
+  }
+  EXPECT_EQ(Error(R"({"date_histogram": {"field": "build.date", "interval": "day", "min_doc_count": 0,
+                      "extended_bounds": {"min": "2019-01-02", "max": "2019-01-01"}}})"),
+            "[extended_bounds.min][1546387200000] cannot be greater than [extended_bounds.max][1546300800000] for "
+            "histogram [a]");
+  // Far-apart bounds stop at the bucket cap before building a bucket too many.
+  e = Error(R"({"date_histogram": {"field": "build.date", "interval": "1ms", "min_doc_count": 0, "offset": 5,
+                "extended_bounds": {"min": -99999999999999, "max": 99999999999999}}})");
+  EXPECT_EQ(e.rfind("Trying to create too many buckets.", 0), 0u) << e;
+  EXPECT_EQ(Error(R"({"date_histogram": {"field": "build.date", "interval": "day", "offset": "+99999999999d"}})"),
+            "offset [+99999999999d] is out of range");
 }
 
 TEST_F(Aggs, Ranges) {
