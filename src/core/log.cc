@@ -56,29 +56,13 @@ int CurrentFormat() {
   return f;
 }
 
-// Replaces each byte that is not part of well-formed UTF-8 with U+FFFD.
-std::string ValidUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  while (!s.empty()) {
-    size_t bad = utf8::FirstInvalidByte(s);
-    if (bad == std::string_view::npos) {
-      out.append(s);
-      break;
-    }
-    out.append(s.substr(0, bad));
-    out.append("\xEF\xBF\xBD");
-    s.remove_prefix(bad + 1);
-  }
-  return out;
-}
 
 std::string Bounded(std::string_view message) {
-  if (message.size() <= kMaxMessageBytes) return ValidUtf8(message);
+  if (message.size() <= kMaxMessageBytes) return utf8::Repair(message);
   size_t cut = kMaxMessageBytes;
   // Back up over at most three continuation bytes to a character start.
   for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80; ++i) --cut;
-  std::string out = ValidUtf8(message.substr(0, cut));
+  std::string out = utf8::Repair(message.substr(0, cut));
   fmt::format_to(std::back_inserter(out), " ... (truncated, {} bytes in all)", message.size());
   return out;
 }
@@ -129,7 +113,7 @@ const std::string& Hostname() {
   static const std::string hostname = [] {
     char buf[256] = {};
     if (::gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return std::string("unknown");
-    return ValidUtf8(buf);
+    return utf8::Repair(buf);
   }();
   return hostname;
 }
@@ -160,7 +144,7 @@ std::string TextLine(Level level, std::string_view type, std::string_view messag
   fmt::format_to(std::back_inserter(line), "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03} {:<5} [",
                  local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min,
                  local.tm_sec, millis, LevelName(level));
-  AppendPrintable(ValidUtf8(type), &line);
+  AppendPrintable(utf8::Repair(type), &line);
   line.append("] ");
   AppendPrintable(Bounded(message), &line);
   line.push_back('\n');
@@ -172,7 +156,7 @@ std::string JsonLine(Level level, std::string_view type, std::string_view messag
   const int64_t nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
   std::string line;
   fmt::format_to(std::back_inserter(line), "{{\"Timestamp\": {}, \"Type\": ", nanos);
-  json::WriteString(ValidUtf8(type), &line);
+  json::WriteString(utf8::Repair(type), &line);
   line.append(", \"Logger\": \"buildhub\", \"Hostname\": ");
   json::WriteString(Hostname(), &line);
   fmt::format_to(std::back_inserter(line), ", \"EnvVersion\": \"2.0\", \"Severity\": {}, \"Pid\": {}, \"Fields\": {{\"msg\": ",

@@ -53,6 +53,22 @@ void Append(uint32_t cp, std::string* out) {
   }
 }
 
+std::string Repair(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    size_t bad = FirstInvalidByte(s);
+    if (bad == std::string_view::npos) {
+      out.append(s);
+      break;
+    }
+    out.append(s.substr(0, bad));
+    out.append("\xEF\xBF\xBD");
+    s.remove_prefix(bad + 1);
+  }
+  return out;
+}
+
 uint32_t DecodeNext(std::string_view s, size_t* pos) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   unsigned char c = p[*pos];

@@ -13,6 +13,11 @@ size_t FirstInvalidByte(std::string_view s);
 
 inline bool IsValid(std::string_view s) { return FirstInvalidByte(s) == std::string_view::npos; }
 
+// `s` with each byte that is not part of well-formed UTF-8 replaced by
+// U+FFFD: for text that must go out as valid UTF-8 (logs, error messages)
+// whatever a caller cut or received.
+std::string Repair(std::string_view s);
+
 // Appends the UTF-8 encoding of code point `cp`.
 void Append(uint32_t cp, std::string* out);
 

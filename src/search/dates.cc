@@ -10,6 +10,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "core/utf8.h"
 #include "search/dates_civil.h"
 #include "search/dates_format.h"
 #include "search/dates_zone.h"
@@ -266,7 +267,13 @@ Result<int64_t> ApplyMath(std::string_view math, int64_t time, bool round_up, co
     if (round && num != 1) {
       return InvalidArgument("rounding `/` can only be used on single unit types [" + shown + "]");
     }
-    char unit = math[i++];
+    // A unit is one character, which may take several bytes: an error
+    // message must never show half of one.
+    const size_t unit_start = i;
+    utf8::DecodeNext(math, &i);
+    i = std::min(i, math.size());
+    const std::string unit_text(math.substr(unit_start, i - unit_start));
+    char unit = unit_text.size() == 1 ? unit_text[0] : '\0';
     if (unit == 'H') unit = 'h';
     const int64_t n = sign * num;
     bool ok = true;
@@ -280,11 +287,11 @@ Result<int64_t> ApplyMath(std::string_view math, int64_t time, bool round_up, co
         case 'm': ok = t.AddUtcMillis(n * kMillisPerMinute); break;
         case 's': ok = t.AddUtcMillis(n * kMillisPerSecond); break;
         default:
-          return InvalidArgument("unit [" + std::string(1, unit) + "] not supported for date math [" + shown + "]");
+          return InvalidArgument("unit [" + unit_text + "] not supported for date math [" + shown + "]");
       }
     } else {
       if (std::string_view("yMwdhms").find(unit) == std::string_view::npos) {
-        return InvalidArgument("unit [" + std::string(1, unit) + "] not supported for date math [" + shown + "]");
+        return InvalidArgument("unit [" + unit_text + "] not supported for date math [" + shown + "]");
       }
       if (round_up) {
         // Up to the next whole unit, even when already on one, minus 1 ms.

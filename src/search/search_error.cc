@@ -3,6 +3,7 @@
 // plain app errors.
 #include "search/search_error.h"
 
+#include "core/utf8.h"
 #include "search/json_out.h"
 
 namespace buildhub::search {
@@ -47,13 +48,14 @@ DecodedError DecodeError(const Status& status) {
     d.kind = static_cast<ErrorKind>(m[1] - '0');
     size_t sep = m.find(kSep, 2);
     if (sep != std::string::npos) {
-      d.type = m.substr(2, sep - 2);
-      d.reason = m.substr(sep + 1);
+      // Messages quote request text; never let a cut character through.
+      d.type = utf8::Repair(std::string_view(m).substr(2, sep - 2));
+      d.reason = utf8::Repair(std::string_view(m).substr(sep + 1));
       return d;
     }
   }
   d.kind = ErrorKind::kApp;
-  d.reason = m.empty() ? std::string("search failed") : m;
+  d.reason = m.empty() ? std::string("search failed") : utf8::Repair(m);
   return d;
 }
 

@@ -233,6 +233,10 @@ TEST(QueryDate, ErrorsReadLikeEs) {
   EXPECT_EQ(QError("now*1d"), "operator not supported for date math [*1d]");
   EXPECT_EQ(QError("nowish"), "operator not supported for date math [ish]");
   EXPECT_EQ(QError("now+1x"), "unit [x] not supported for date math [+1x]");
+  // A multi-byte unit is named whole (a fuzzing find: half a character made
+  // the error body invalid UTF-8).
+  EXPECT_EQ(QError("now-\u03fa/M"), "unit [\u03fa] not supported for date math [-\u03fa/M]");
+  EXPECT_EQ(QError("now/\U0001F600"), "unit [\U0001F600] not supported for date math [/\U0001F600]");
   EXPECT_EQ(QError("now/2d"), "rounding `/` can only be used on single unit types [/2d]");
   EXPECT_EQ(QError("now/x"), "unit [x] not supported for date math [/x]");
   EXPECT_EQ(QError("now+99999999999d"), "number too large in date math [+99999999999d]");

@@ -41,6 +41,15 @@ TEST_F(Hostile, NonUtf8Bytes) {
   EXPECT_NE(e.find("UTF-8"), std::string::npos) << e;
 }
 
+TEST_F(Hostile, ErrorsQuotingMultiByteTextStayValidUtf8) {
+  // A fuzzing find: the date-math unit was cut to its first byte, and the
+  // 400 body was not valid UTF-8 (so not valid JSON).
+  std::string e = Refused(R"({"query": {"range": {"build.date": {"gte": "2019||/y+1y-\u03fa/M+9<9d"}}}})");
+  EXPECT_NE(e.find("unit [\u03fa] not supported"), std::string::npos) << e;
+  e = Refused(R"({"query": {"range": {"build.date": {"gte": "now+1\ud83d\ude00"}}}})");
+  EXPECT_NE(e.find("unit [\U0001F600] not supported"), std::string::npos) << e;
+}
+
 TEST_F(Hostile, HugeBody) {
   EngineOptions o;
   o.max_body_bytes = 1000;
