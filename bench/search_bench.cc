@@ -214,6 +214,14 @@ int main(int argc, char** argv) {
     classes.push_back(std::move(c));
   }
   {
+    // The same shape at its widest: the biggest product and channel.
+    Class c{"firefox + release + version >= 63 + sort", {}, 300};
+    c.bodies.push_back(R"({"query": {"bool": {"filter": [{"term": {"source.product": "firefox"}},
+        {"term": {"target.channel": "release"}}, {"range": {"target.version": {"gte": "63"}}}]}},
+        "sort": [{"download.date": "desc"}], "size": 10})");
+    classes.push_back(std::move(c));
+  }
+  {
     Class c{"term filter + numeric range + sort", {}, 1000};
     for (size_t i = 0; i < 40; ++i) {
       c.bodies.push_back(R"({"query": {"bool": {"must": [{"term": {"target.locale": ")" + locales[i % locales.size()] +
