@@ -243,22 +243,6 @@ struct alignas(64) Shard {
 // ---------------------------------------------------------------------------
 // Text helpers.
 
-// Replaces each byte that is not part of well-formed UTF-8 with U+FFFD.
-std::string ValidUtf8(std::string_view s) {
-  std::string out;
-  while (!s.empty()) {
-    size_t bad = utf8::FirstInvalidByte(s);
-    if (bad == std::string_view::npos) {
-      out.append(s);
-      break;
-    }
-    out.append(s.substr(0, bad));
-    out.append("\xEF\xBF\xBD");
-    s.remove_prefix(bad + 1);
-  }
-  return out;
-}
-
 // A bounded, printable rendering of a configuration value for error messages.
 std::string Printable(std::string_view s) {
   std::string out;
@@ -322,7 +306,7 @@ std::string PromLabelName(std::string_view s, Kind kind) {
 }
 
 void AppendEscapedLabelValue(std::string_view v, std::string* out) {
-  for (char c : ValidUtf8(v)) {
+  for (char c : utf8::Repair(v)) {
     if (c == '\\') {
       out->append("\\\\");
     } else if (c == '"') {
@@ -337,7 +321,7 @@ void AppendEscapedLabelValue(std::string_view v, std::string* out) {
 
 std::string EscapeHelp(std::string_view help) {
   std::string out;
-  for (char c : ValidUtf8(help)) {
+  for (char c : utf8::Repair(help)) {
     if (c == '\\') {
       out.append("\\\\");
     } else if (c == '\n') {
