@@ -76,7 +76,10 @@ export function SearchPage({ location }: { location: Location }) {
   // --- the main search, once per distinct state; older answers are dropped ---
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState<{ key: string; message: string } | null>(null);
-  const [loading, setLoading] = useState(false);
+  // Loading from the first render: the search starts in an effect, after the
+  // first paint, and "no answer yet" must never read as "0 results" (for the
+  // key of the bare page, "", it would match the empty result key).
+  const [loading, setLoading] = useState(true);
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
