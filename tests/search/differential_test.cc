@@ -147,7 +147,10 @@ TEST(DifferentialTest, RandomQueriesAgreeWithTheOracle) {
   NaiveCorpus oracle(f.docs);
   uint64_t seed = static_cast<uint64_t>(EnvInt("BUILDHUB_DIFF_SEED", 1));
   int64_t count = EnvInt("BUILDHUB_DIFF_QUERIES", 10000);
-  RunStats run = Compare(oracle, engine->get(), f.docs, seed, count, 100.0);
+  // The limit only keeps a runaway bounded: 10,000 queries take ~12 s in
+  // the release build and 80-100 s under ASan on a loaded 2-core machine,
+  // within the test's CTest timeout of 600 s.
+  RunStats run = Compare(oracle, engine->get(), f.docs, seed, count, 450.0);
   EXPECT_EQ(run.queries, count);
   EXPECT_EQ(run.mismatches, 0) << "see the MISMATCH reports above";
   // The generator aims at modelled features: skips must stay rare.
